@@ -1,0 +1,1 @@
+"""三重保障助手: the settlement core and its knowledge (no UI code lives here)."""

@@ -1,0 +1,57 @@
+"""What a person is entitled to, what to do next, and the warnings the documents give (from the pack's data)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .money import ZERO, fen, percent, yuan
+from .settlement.context import Run, cite
+
+
+def eligibility(run: Run, held: tuple[str, ...]) -> list[dict]:
+    """For each item, the first rule whose conditions hold (the pack lists the most generous first)."""
+    chosen: dict[str, dict] = {}
+    for rule in run.pack.eligibility:
+        if rule.item in chosen:
+            continue
+        when = rule.when
+        if when.identities is not None and not set(when.identities) & set(held):
+            continue
+        if when.insurance is not None and when.insurance != run.case.insurance:
+            continue
+        chosen[rule.item] = {"item": rule.item, "result": rule.result,
+                             "citations": [cite(c) for c in rule.citations]}
+    return list(chosen.values())
+
+
+def flags(run: Run, year) -> None:
+    """Adds the pack's numeric warnings to run.flags (tier rules have added theirs already)."""
+    visits = year.visits
+    if not visits:
+        return
+    day = visits[0].visit.date
+    for rule in run.pack.flags:
+        if rule.identities is not None and run.identity not in rule.identities:
+            continue
+        cites = [cite(c) for c in rule.citations]
+        share = run.value(rule.share, day) if rule.type == "burden_above" else None
+        if rule.type == "burden_above":
+            burden = sum((v.visit.total - _paid(v, "basic") - _paid(v, "critical_illness") for v in visits), ZERO)
+            threshold = fen(share * run.statistic(rule.statistic, day))
+            if burden > threshold:
+                run.flag(rule.code, rule.message.format(burden=yuan(burden), threshold=yuan(threshold)), cites)
+        else:
+            for number, item in enumerate(visits, start=1):
+                visit = item.visit
+                if rule.kinds is not None and visit.kind not in rule.kinds:
+                    continue
+                if visit.total <= 0 or "out_of_catalog" in visit.defaults:
+                    continue
+                limit = run.value(rule.share, visit.date, visit.hospital_level)
+                ratio = visit.out_of_catalog / visit.total
+                if ratio > limit:
+                    run.flag(rule.code, rule.message.format(
+                        visit=number, share=percent(Decimal(round(ratio * 100, 1)) / 100), limit=percent(limit)), cites)
+
+
+def _paid(item, tier: str) -> Decimal:
+    return sum((t["amount"] for t in item.tiers if t["tier"] == tier), ZERO)

@@ -1,0 +1,44 @@
+"""Codes of CONTRACT.md and the words people use for them (data in knowledge/lexicon.yaml)."""
+from functools import lru_cache
+
+from .knowledge.files import knowledge_path, read_yaml
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict:
+    data = read_yaml(knowledge_path("lexicon.yaml"))
+    lookup: dict[str, dict[str, str]] = {}
+    for field in ("identities", "insurance", "contribution_tier", "kind", "hospital_level",
+                  "location", "referral"):
+        table = {}
+        for code, names in data[field].items():
+            table[code] = code
+            for name in names:
+                table[_key(name)] = code
+        lookup[field] = table
+    names = {field: {code: words[0] for code, words in data[field].items()}
+             for field in lookup}
+    return {"lookup": lookup, "names": names, "ordinary": {_key(w) for w in data["ordinary"]}}
+
+
+def _key(word: str) -> str:
+    return "".join(str(word).split()).lower()
+
+
+def code_for(field: str, word) -> str | None:
+    return lexicon()["lookup"][field].get(_key(word))
+
+
+def name_of(field: str, code: str | None) -> str:
+    if code is None:
+        return "普通参保人"
+    return lexicon()["names"][field].get(code, code)
+
+
+def is_ordinary(word) -> bool:
+    return _key(word) in lexicon()["ordinary"]
+
+
+def choices(field: str) -> dict[str, str]:
+    """code -> display name, in data order."""
+    return dict(lexicon()["names"][field])

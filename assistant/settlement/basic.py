@@ -1,0 +1,89 @@
+"""Tier 1, 基本医保: the slip's figure when the user has it, otherwise the pack's deductible × ratio × limit."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..knowledge.packs import BasicRule
+from ..lexicon import name_of
+from ..models import KIND_NAMES, Visit
+from ..money import ZERO, fen, percent, yuan
+from .context import Run, cite
+
+
+@dataclass
+class BasicState:
+    """What the year has used so far: deductibles met and amounts paid against each limit."""
+    deductible_used: dict[str, Decimal] = field(default_factory=dict)
+    limit_paid: dict[str, Decimal] = field(default_factory=dict)
+
+
+def _rule_for(run: Run, visit: Visit, tier: str | None) -> BasicRule | None:
+    for rule in run.pack.basic.rules:
+        if rule.insurance == run.case.insurance and visit.kind in rule.kinds and (
+                rule.contribution_tier is None or rule.contribution_tier == tier):
+            return rule
+    return None
+
+
+def basic_payment(run: Run, visit: Visit, scope: Decimal, state: BasicState, tier: str | None):
+    citations = [cite(c) for c in run.pack.basic.citations]
+    rule = _rule_for(run, visit, tier)
+    group = rule.limit_group if rule else visit.kind
+    if visit.basic_paid is not None:
+        paid = visit.basic_paid
+        state.limit_paid[group] = state.limit_paid.get(group, ZERO) + paid
+        if rule is not None and rule.deductible_mode == "first_visit":
+            state.deductible_used[_deductible_key(rule)] = Decimal(1)
+        return paid, f"按结算单填写的基本医保统筹支付 {yuan(paid)} 元", citations
+    if rule is None:
+        run.assume(f"本政策包没有{name_of('insurance', run.case.insurance)}{KIND_NAMES[visit.kind]}的基本医保参数，"
+                   "基本医保按0计算，请填写结算单上的基本医保支付金额")
+        return ZERO, "政策包中没有对应的基本医保参数，按0计算（请填写结算单金额）", citations
+
+    day = visit.date
+    deductible, deductible_text = _deductible(run, rule, visit, scope, state)
+    ratio = run.value(rule.ratio, day, visit.hospital_level)
+    raw = fen((scope - deductible) * ratio)
+    parts = [f"(政策范围内 {yuan(scope)}"]
+    if deductible:
+        parts.append(f" − {deductible_text} {yuan(deductible)}")
+    formula = "".join(parts) + f") × {percent(ratio)} = {yuan(raw)}"
+    paid = raw
+    if rule.limit is not None:
+        limit = run.value(rule.limit, day)
+        used = state.limit_paid.get(group, ZERO)
+        left = max(limit - used, ZERO)
+        if raw > left:
+            paid = left
+            formula += f"，年度限额 {yuan(limit)} 已用 {yuan(used)}，只能再付 {yuan(left)}"
+    state.limit_paid[group] = state.limit_paid.get(group, ZERO) + paid
+    formula += "（基本医保参数为假设值，以结算单为准）" if _assumed(run, rule, day) else ""
+    return paid, formula, citations
+
+
+def _deductible_key(rule: BasicRule) -> str:
+    return rule.deductible_group or rule.limit_group
+
+
+def _deductible(run: Run, rule: BasicRule, visit: Visit, scope: Decimal, state: BasicState):
+    if rule.deductible is None:
+        return ZERO, ""
+    amount = run.value(rule.deductible, visit.date, visit.hospital_level)
+    key = _deductible_key(rule)
+    if rule.deductible_mode == "per_visit":
+        return min(amount, scope), "起付线"
+    if rule.deductible_mode == "first_visit":
+        if key in state.deductible_used:
+            return ZERO, ""
+        state.deductible_used[key] = Decimal(1)
+        return min(amount, scope), "本年首次起付线"
+    used = state.deductible_used.get(key, ZERO)
+    take = min(max(amount - used, ZERO), scope)
+    state.deductible_used[key] = used + take
+    return take, "年度起付线余额"
+
+
+def _assumed(run: Run, rule: BasicRule, day) -> bool:
+    names = [rule.deductible, rule.ratio, rule.limit]
+    return any(n and run.pack.param(n, day).is_assumption for n in names)

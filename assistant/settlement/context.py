@@ -1,0 +1,94 @@
+"""What one settlement run needs to look up: the pack, the case, the identity, and the assumptions it made."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..knowledge.packs import Citation, Pack, ParamValue
+from ..lexicon import name_of
+from ..money import fen, percent, yuan
+from ..models import Case
+
+SOURCE_KIND = {"ExternalSource": "外部来源", "LocalSource": "本地配置，文件未规定"}
+
+
+def cite(c: Citation) -> dict:
+    return {"doc": c.doc, "clause": c.clause, "quote": c.quote}
+
+
+@dataclass
+class Run:
+    pack: Pack
+    case: Case
+    identity: str | None
+    assumptions: dict[str, None] = field(default_factory=dict)  # ordered set
+    flags: list[dict] = field(default_factory=list)
+
+    def value(self, name: str, day: dt.date, key: str | None = None) -> Decimal:
+        item = self.pack.param(name, day)
+        if item is None:
+            raise LookupError(name)
+        self._note(name, item, key)
+        raw = item.value
+        return raw.get(key, raw.get("level1")) if isinstance(raw, dict) else raw
+
+    def bands(self, name: str, day: dt.date):
+        item = self.pack.param(name, day)
+        self._note(name, item, None)
+        return item.value
+
+    def statistic(self, name: str, day: dt.date) -> Decimal:
+        override = None
+        if name == "statistics.per_capita_income":
+            override = self.case.per_capita_income
+        elif name == "statistics.rural_per_capita_income":
+            override = self.case.rural_per_capita_income
+        if override is not None:
+            return override
+        return self.value(name, day)
+
+    def citation_of(self, name: str, day: dt.date) -> dict | None:
+        item = self.pack.param(name, day)
+        return cite(item.source) if item is not None and isinstance(item.source, Citation) else None
+
+    def _note(self, name: str, item: ParamValue, key: str | None) -> None:
+        if item.reading is None and not item.is_assumption:
+            return
+        description = self.pack.parameters[name].description
+        shown = item.value
+        if isinstance(shown, dict):
+            shown = "、".join(f"{name_of('hospital_level', k) if k in _LEVELS else name_of('insurance', k)} "
+                             f"{_show(v, self.pack.parameters[name].unit)}" for k, v in shown.items())
+        elif isinstance(shown, list):
+            shown = "分段"
+        else:
+            shown = _show(shown, self.pack.parameters[name].unit)
+        if item.is_assumption:
+            kind = SOURCE_KIND[type(item.source).__name__]
+            text = getattr(item.source, "external", None) or getattr(item.source, "local_config", "")
+            line = f"{description}按 {shown} 计算（{kind}：{text}）"
+        else:
+            line = f"{description}按 {shown} 计算"
+        if item.reading:
+            line += f"；{item.reading}"
+        self.assumptions[line] = None
+
+    def assume(self, line: str) -> None:
+        self.assumptions[line] = None
+
+    def flag(self, code: str, message: str, citations: list[dict]) -> None:
+        for existing in self.flags:
+            if existing["code"] == code and existing["message"] == message:
+                return
+        self.flags.append({"code": code, "message": message, "citations": citations})
+
+
+_LEVELS = {"township", "level1", "level2", "level3"}
+
+
+def _show(value: Decimal, unit: str) -> str:
+    return percent(value) if unit == "ratio" else f"{yuan(value)} 元"
+
+
+__all__ = ["Run", "cite", "fen", "yuan", "percent"]
