@@ -37,7 +37,7 @@ class Citation(_Strict):
 class ExternalSource(_Strict):
     external: str
     url: str | None = None
-    published: str | int | None = None
+    published: str | int | dt.date | None = None
 
 
 class LocalSource(_Strict):

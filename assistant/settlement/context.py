@@ -58,8 +58,9 @@ class Run:
         description = self.pack.parameters[name].description
         shown = item.value
         if isinstance(shown, dict):
-            shown = "、".join(f"{name_of('hospital_level', k) if k in _LEVELS else name_of('insurance', k)} "
-                             f"{_show(v, self.pack.parameters[name].unit)}" for k, v in shown.items())
+            key = key if key in shown else "level1"
+            label = name_of("hospital_level", key) if key in _LEVELS else name_of("insurance", key)
+            shown = f"{label} {_show(shown[key], self.pack.parameters[name].unit)}"
         elif isinstance(shown, list):
             shown = "分段"
         else:
@@ -67,9 +68,9 @@ class Run:
         if item.is_assumption:
             kind = SOURCE_KIND[type(item.source).__name__]
             text = getattr(item.source, "external", None) or getattr(item.source, "local_config", "")
-            line = f"{description}按 {shown} 计算（{kind}：{text}）"
+            line = f"{description}：{shown}（{kind}：{text}）"
         else:
-            line = f"{description}按 {shown} 计算"
+            line = f"{description}：{shown}"
         if item.reading:
             line += f"；{item.reading}"
         self.assumptions[line] = None
