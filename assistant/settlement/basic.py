@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..errors import InputError
 from ..knowledge.packs import BasicRule
 from ..lexicon import name_of
 from ..models import KIND_NAMES, Visit
@@ -32,6 +33,10 @@ def basic_payment(run: Run, visit: Visit, scope: Decimal, state: BasicState, tie
     group = rule.limit_group if rule else visit.kind
     if visit.basic_paid is not None:
         paid = visit.basic_paid
+        if paid > scope:
+            raise InputError(
+                f"第{visit.index + 1}次就诊的基本医保已支付（{yuan(paid)}）超过了政策范围内费用（{yuan(scope)}），"
+                "请核对结算单上的“基本医保统筹支付”和目录外、乙类费用。", "basic_paid")
         state.limit_paid[group] = state.limit_paid.get(group, ZERO) + paid
         if rule is not None and rule.deductible_mode == "first_visit":
             state.deductible_used[_deductible_key(rule)] = Decimal(1)
