@@ -23,7 +23,7 @@ def to_decimal(value) -> Decimal:
 
 def yuan(value: Decimal) -> str:
     """12345.6 -> '12345.60' for formulas shown to people."""
-    return f"{fen(value):,.2f}".replace(",", "")
+    return f"{fen(value):f}"
 
 
 def percent(ratio: Decimal) -> str:

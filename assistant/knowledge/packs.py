@@ -225,7 +225,12 @@ class Pack(_Strict):
     eligibility: list[EligibilityRule] = []
 
     def param(self, name: str, day: dt.date) -> ParamValue | None:
-        return self.parameters[name].at(day)
+        key = (id(self), name, day)
+        try:
+            return _FOUND[key]
+        except KeyError:
+            found = _FOUND[key] = self.parameters[name].at(day)
+            return found
 
     @property
     def identity_order(self) -> tuple[str, ...]:
@@ -233,6 +238,10 @@ class Pack(_Strict):
 
     def covers(self, day: dt.date) -> bool:
         return self.valid_from <= day <= self.valid_to
+
+
+# (pack object, parameter, day) -> value: the same lookups repeat for every visit of every case.
+_FOUND: dict[tuple[int, str, dt.date], ParamValue | None] = {}
 
 
 def _check_citation(cite: Citation, docs: dict[str, Document], where: str) -> None:
@@ -322,4 +331,5 @@ def load_pack_file(path, docs: dict[str, Document] | None = None) -> Pack:
 
 @lru_cache(maxsize=1)
 def packs() -> dict[str, Pack]:
+    _FOUND.clear()
     return {path.stem: load_pack_file(path) for path in sorted(knowledge_path("policies").glob("*.yaml"))}

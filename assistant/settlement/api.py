@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import simplejson
+import json
+
+import orjson
 
 from ..errors import InputError
 from ..knowledge.documents import documents
@@ -69,8 +71,13 @@ def settle_case(case: Case) -> dict:
     visits = sorted(case.visits, key=lambda v: (v.date, v.index))
     named = [code for code in pack.identity_order if code in case.identities]
     candidates: list[str | None] = [*named, None]
-    years = [settle_year(Run(pack, case, identity), visits) for identity in candidates]
-    best = min(range(len(years)), key=lambda i: (years[i].totals["out_of_pocket"], i))
+    if len(candidates) == 1:
+        years = [settle_year(Run(pack, case, None), visits)]
+        best = 0
+    else:  # compare in numbers only, then explain the winner
+        years = [settle_year(Run(pack, case, identity, explain=False), visits) for identity in candidates]
+        best = min(range(len(years)), key=lambda i: (years[i].totals["out_of_pocket"], i))
+        years[best] = settle_year(Run(pack, case, candidates[best]), visits)
     year = years[best]
     run = year.run
     from ..eligibility import eligibility, flags
@@ -132,14 +139,28 @@ def settle(raw) -> dict:
 
 
 def loads(text: str):
+    """JSON with every number as an exact Decimal (a float would turn 0.1 into 0.1000000000000000055…)."""
     try:
-        return simplejson.loads(text, use_decimal=True)
-    except simplejson.JSONDecodeError as error:
+        return json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as error:
         raise InputError(f"输入不是有效的 JSON（第{error.lineno}行第{error.colno}列附近），请检查括号、引号和逗号。") from None
 
 
+# orjson writes a Decimal only as a string: amounts go out between two control characters
+# (which no text of ours contains) and the quotes around them are cut off afterwards.
+_OPEN, _CLOSE = b'"\\u001f', b'\\u001e"'
+
+
+def _decimal(value):
+    if isinstance(value, Decimal):
+        return f"\x1f{value:f}\x1e"
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
 def dumps(result: dict, indent: int | None = None) -> str:
-    return simplejson.dumps(result, use_decimal=True, ensure_ascii=False, indent=indent)
+    """Amounts as JSON numbers with exactly their two decimals (60000.00)."""
+    option = orjson.OPT_INDENT_2 if indent else 0
+    return orjson.dumps(result, default=_decimal, option=option).replace(_OPEN, b"").replace(_CLOSE, b"").decode()
 
 
 def settle_json(text: str) -> str:

@@ -8,54 +8,71 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..knowledge.packs import Band
 from ..money import ZERO, fen, percent, yuan
 
 
 @dataclass(frozen=True, slots=True)
 class Schedule:
     deductible: Decimal
-    bands: tuple[Band, ...]
+    bands: tuple[tuple[Decimal | None, Decimal], ...]  # (upper bound or None, ratio)
     limit: Decimal | None
 
 
-def year_amount(schedule: Schedule, base: Decimal) -> tuple[Decimal, list[str]]:
-    """F(base) before rounding, with the pieces of arithmetic in words."""
+def year_amount(schedule: Schedule, base: Decimal) -> Decimal:
+    """F(base) before rounding and before the limit."""
     total = ZERO
-    pieces = []
     lower = schedule.deductible
-    for band in schedule.bands:
-        upper = band.upto
+    for upper, ratio in schedule.bands:
         if upper is not None and upper <= lower:
             continue
-        top = base if upper is None else min(base, upper)
+        top = base if upper is None or base < upper else upper
         if top > lower:
-            total += (top - lower) * band.ratio
-            span = f"({yuan(top)} − {yuan(lower)})" if lower else yuan(top)
-            pieces.append(f"{span} × {percent(band.ratio)}")
-        if upper is None:
+            total += (top - lower) * ratio
+        if upper is None or base <= upper:
             break
         lower = upper
-    return total, pieces
+    return total
 
 
-def payment(schedule: Schedule, before: Decimal, paid_before: Decimal, base: Decimal):
-    """(amount this visit, year's total after it, formula text) for a visit adding `base`."""
+def _pieces(schedule: Schedule, base: Decimal) -> list[str]:
+    pieces = []
+    lower = schedule.deductible
+    for upper, ratio in schedule.bands:
+        if upper is not None and upper <= lower:
+            continue
+        top = base if upper is None or base < upper else upper
+        if top > lower:
+            span = f"({yuan(top)} − {yuan(lower)})" if lower else yuan(top)
+            pieces.append(f"{span} × {percent(ratio)}")
+        if upper is None or base <= upper:
+            break
+        lower = upper
+    return pieces
+
+
+def payment(schedule: Schedule, before: Decimal, paid_before: Decimal, base: Decimal) -> tuple[Decimal, bool]:
+    """(amount this visit, whether the annual limit bound) for a visit adding `base` to the year."""
+    raw = year_amount(schedule, before + base)
+    capped = schedule.limit is not None and raw > schedule.limit
+    year_total = fen(schedule.limit if capped else raw)
+    amount = year_total - paid_before
+    if amount < 0:
+        amount = ZERO
+    return (base if amount > base else amount), capped
+
+
+def explain(schedule: Schedule, before: Decimal, paid_before: Decimal, base: Decimal,
+            amount: Decimal, capped: bool) -> str:
     after = before + base
-    raw, pieces = year_amount(schedule, after)
-    capped = False
-    if schedule.limit is not None and raw > schedule.limit:
-        raw, capped = schedule.limit, True
-    year_total = fen(raw)
-    amount = min(max(year_total - paid_before, ZERO), base)
+    pieces = _pieces(schedule, after)
     if not pieces:
-        text = (f"全年累计个人负担 {yuan(after)} 未超过起付线 {yuan(schedule.deductible)}，本项不支付"
-                if after <= schedule.deductible else "累计负担已超过本项的最高费用段，本项不再支付")
-        return amount, text
-    text = " + ".join(pieces) + f" = {yuan(fen(year_amount(schedule, after)[0]))}"
+        if after <= schedule.deductible:
+            return f"全年累计个人负担 {yuan(after)} 未超过起付线 {yuan(schedule.deductible)}，本项不支付"
+        return "累计负担已超过本项的最高费用段，本项不再支付"
+    text = " + ".join(pieces) + f" = {yuan(fen(year_amount(schedule, after)))}"
     if capped:
         text += f"，超过年度限额，按限额 {yuan(schedule.limit)} 计"
     if before > 0:
         text = (f"全年累计个人负担 {yuan(after)}（含本次 {yuan(base)}）：{text}；"
                 f"减去本年此前已付 {yuan(paid_before)}，本次 {yuan(amount)}")
-    return amount, text
+    return text

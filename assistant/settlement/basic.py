@@ -28,7 +28,9 @@ def _rule_for(run: Run, visit: Visit, tier: str | None) -> BasicRule | None:
 
 
 def basic_payment(run: Run, visit: Visit, scope: Decimal, state: BasicState, tier: str | None):
-    citations = [cite(c) for c in run.pack.basic.citations]
+    """(amount, formula or None, citations or None); words only when run.explain."""
+    explain = run.explain
+    citations = [cite(c) for c in run.pack.basic.citations] if explain else None
     rule = _rule_for(run, visit, tier)
     group = rule.limit_group if rule else visit.kind
     if visit.basic_paid is not None:
@@ -40,7 +42,7 @@ def basic_payment(run: Run, visit: Visit, scope: Decimal, state: BasicState, tie
         state.limit_paid[group] = state.limit_paid.get(group, ZERO) + paid
         if rule is not None and rule.deductible_mode == "first_visit":
             state.deductible_used[_deductible_key(rule)] = Decimal(1)
-        return paid, f"按结算单填写的基本医保统筹支付 {yuan(paid)} 元", citations
+        return paid, (f"按结算单填写的基本医保统筹支付 {yuan(paid)} 元" if explain else None), citations
     if rule is None:
         run.assume(f"本政策包没有{name_of('insurance', run.case.insurance)}{KIND_NAMES[visit.kind]}的基本医保参数，"
                    "基本医保按0计算，请填写结算单上的基本医保支付金额")
@@ -50,20 +52,25 @@ def basic_payment(run: Run, visit: Visit, scope: Decimal, state: BasicState, tie
     deductible, deductible_text = _deductible(run, rule, visit, scope, state)
     ratio = run.value(rule.ratio, day, visit.hospital_level)
     raw = fen((scope - deductible) * ratio)
-    parts = [f"(政策范围内 {yuan(scope)}"]
-    if deductible:
-        parts.append(f" − {deductible_text} {yuan(deductible)}")
-    formula = "".join(parts) + f") × {percent(ratio)} = {yuan(raw)}"
     paid = raw
+    limit_text = ""
     if rule.limit is not None:
         limit = run.value(rule.limit, day)
         used = state.limit_paid.get(group, ZERO)
-        left = max(limit - used, ZERO)
+        left = limit - used if limit > used else ZERO
         if raw > left:
             paid = left
-            formula += f"，年度限额 {yuan(limit)} 已用 {yuan(used)}，只能再付 {yuan(left)}"
+            if explain:
+                limit_text = f"，年度限额 {yuan(limit)} 已用 {yuan(used)}，只能再付 {yuan(left)}"
     state.limit_paid[group] = state.limit_paid.get(group, ZERO) + paid
-    formula += "（基本医保参数为假设值，以结算单为准）" if _assumed(run, rule, day) else ""
+    if not explain:
+        return paid, None, None
+    formula = f"(政策范围内 {yuan(scope)}"
+    if deductible:
+        formula += f" − {deductible_text} {yuan(deductible)}"
+    formula += f") × {percent(ratio)} = {yuan(raw)}{limit_text}"
+    if _assumed(run, rule, day):
+        formula += "（基本医保参数为假设值，以结算单为准）"
     return paid, formula, citations
 
 

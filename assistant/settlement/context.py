@@ -13,8 +13,16 @@ from ..models import Case
 SOURCE_KIND = {"ExternalSource": "外部来源", "LocalSource": "本地配置，文件未规定"}
 
 
+_CITED: dict[int, dict] = {}
+_NOTES: dict[tuple, str | None] = {}
+
+
 def cite(c: Citation) -> dict:
-    return {"doc": c.doc, "clause": c.clause, "quote": c.quote}
+    """The citation as the result shows it; shared between results, so treat results as read-only."""
+    found = _CITED.get(id(c))
+    if found is None or found["quote"] is not c.quote:
+        found = _CITED[id(c)] = {"doc": c.doc, "clause": c.clause, "quote": c.quote}
+    return found
 
 
 @dataclass
@@ -22,6 +30,7 @@ class Run:
     pack: Pack
     case: Case
     identity: str | None
+    explain: bool = True  # False while comparing identities: numbers only, words for the winner
     assumptions: dict[str, None] = field(default_factory=dict)  # ordered set
     flags: list[dict] = field(default_factory=list)
 
@@ -29,13 +38,15 @@ class Run:
         item = self.pack.param(name, day)
         if item is None:
             raise LookupError(name)
-        self._note(name, item, key)
+        if self.explain:
+            self._note(name, item, key)
         raw = item.value
         return raw.get(key, raw.get("level1")) if isinstance(raw, dict) else raw
 
     def bands(self, name: str, day: dt.date):
         item = self.pack.param(name, day)
-        self._note(name, item, None)
+        if self.explain:
+            self._note(name, item, None)
         return item.value
 
     def statistic(self, name: str, day: dt.date) -> Decimal:
@@ -53,8 +64,16 @@ class Run:
         return cite(item.source) if item is not None and isinstance(item.source, Citation) else None
 
     def _note(self, name: str, item: ParamValue, key: str | None) -> None:
+        memo = (id(self.pack), name, id(item), key)
+        line = _NOTES.get(memo, False)
+        if line is False:
+            line = _NOTES[memo] = self._describe(name, item, key)
+        if line is not None:
+            self.assumptions[line] = None
+
+    def _describe(self, name: str, item: ParamValue, key: str | None) -> str | None:
         if item.reading is None and not item.is_assumption:
-            return
+            return None
         description = self.pack.parameters[name].description
         shown = item.value
         if isinstance(shown, dict):
@@ -73,12 +92,15 @@ class Run:
             line = f"{description}：{shown}"
         if item.reading:
             line += f"；{item.reading}"
-        self.assumptions[line] = None
+        return line
 
     def assume(self, line: str) -> None:
-        self.assumptions[line] = None
+        if self.explain:
+            self.assumptions[line] = None
 
     def flag(self, code: str, message: str, citations: list[dict]) -> None:
+        if not self.explain:
+            return
         for existing in self.flags:
             if existing["code"] == code and existing["message"] == message:
                 return

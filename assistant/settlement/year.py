@@ -4,11 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..knowledge.packs import Band, Group, Tier, TierRule
+from ..knowledge.packs import Group, Tier
 from ..lexicon import name_of
 from ..models import KIND_NAMES, Visit
 from ..money import ZERO, fen, percent, yuan
-from .banded import Schedule, payment
+from .banded import Schedule, explain, payment
 from .basic import BasicState, basic_payment
 from .context import Run, cite
 
@@ -31,10 +31,12 @@ class YearResult:
     run: Run
 
 
-def policy_scope(run: Run, visit: Visit) -> tuple[Decimal, str]:
+def policy_scope(run: Run, visit: Visit) -> tuple[Decimal, str | None]:
     rate = run.value("category_b_self_pay", visit.date, run.case.insurance)
-    self_pay = fen(visit.category_b * rate)
+    self_pay = fen(visit.category_b * rate) if visit.category_b else ZERO
     scope = visit.total - visit.out_of_catalog - self_pay
+    if not run.explain:
+        return scope, None
     text = f"总费用 {yuan(visit.total)} − 目录外 {yuan(visit.out_of_catalog)}"
     if visit.category_b:
         text += f" − 乙类先行自付 {yuan(visit.category_b)} × {percent(rate)}"
@@ -42,8 +44,7 @@ def policy_scope(run: Run, visit: Visit) -> tuple[Decimal, str]:
 
 
 def settle_year(run: Run, visits: list[Visit]) -> YearResult:
-    pack = run.pack
-    totals = {name: ZERO for name in TIER_ORDER}
+    totals = dict.fromkeys(TIER_ORDER, ZERO)
     totals["total"] = ZERO
     totals["policy_scope"] = ZERO
     contribution = _contribution_tier(run)
@@ -54,17 +55,19 @@ def settle_year(run: Run, visits: list[Visit]) -> YearResult:
         scope, scope_text = policy_scope(run, visit)
         result = VisitResult(visit=visit, policy_scope=scope)
         basic, formula, citations = basic_payment(run, visit, scope, basic_state, contribution)
-        result.tiers.append({"tier": "basic", "amount": basic, "formula": f"{scope_text}；{formula}",
+        result.tiers.append({"tier": "basic", "amount": basic,
+                             "formula": f"{scope_text}；{formula}" if run.explain else None,
                              "citations": citations})
         remaining = scope - basic
-        for t, tier in enumerate(pack.tiers):
+        paid = basic
+        totals["basic"] += basic
+        for t, tier in enumerate(run.pack.tiers):
             amount, text, cites = _tier_payment(run, tier, t, visit, remaining, accumulated)
             result.tiers.append({"tier": tier.tier, "amount": amount, "formula": text, "citations": cites})
             remaining -= amount
-        paid = sum((item["amount"] for item in result.tiers), ZERO)
+            paid += amount
+            totals[tier.tier] += amount
         result.out_of_pocket = visit.total - paid
-        for item in result.tiers:
-            totals[item["tier"]] += item["amount"]
         totals["total"] += visit.total
         totals["policy_scope"] += scope
         results.append(result)
@@ -83,67 +86,93 @@ def _contribution_tier(run: Run) -> str | None:
     return chosen
 
 
-def _tier_payment(run: Run, tier: Tier, t: int, visit: Visit, base: Decimal, accumulated):
-    tier_cites = [cite(c) for c in tier.citations]
+# Which rule and group of a tier apply depends only on these; cases repeat them endlessly.
+_RESOLVED: dict[tuple, tuple] = {}
+_SCHEDULES: dict[tuple, Schedule] = {}
+
+
+def _resolve(run: Run, tier: Tier, t: int, kind: str) -> tuple:
+    key = (id(run.pack), t, kind, run.case.insurance, run.identity)
+    found = _RESOLVED.get(key)
+    if found is None:
+        found = _RESOLVED[key] = _find(run, tier, kind)
+    return found
+
+
+def _find(run: Run, tier: Tier, kind: str) -> tuple:
     for absent in tier.not_for:
         if absent.insurance == run.case.insurance:
-            cites = [cite(c) for c in absent.citations]
-            run.flag(absent.flag, absent.message, cites)
-            return ZERO, absent.message, cites
-    found = _rule(run, tier, visit)
-    if found is None:
-        return ZERO, f"{tier.name}不支付{name_of('insurance', run.case.insurance)}的{KIND_NAMES[visit.kind]}费用", tier_cites
-    r, rule = found
-    group = next((g for g in rule.groups if g.covers(run.identity)), None)
-    if group is None:
-        who = name_of("identities", run.identity)
-        return ZERO, f"{who}不属于{tier.name}的对象，本项不支付", tier_cites
+            return ("absent", absent)
+    for r, rule in enumerate(tier.rules):
+        if kind in rule.kinds and run.case.insurance in rule.insurance:
+            group = next((g for g in rule.groups if g.covers(run.identity)), None)
+            return ("rule", r, rule, group) if group else ("nogroup", rule)
+    return ("norule",)
+
+
+def _tier_payment(run: Run, tier: Tier, t: int, visit: Visit, base: Decimal, accumulated):
+    words = run.explain
+    tier_cites = [cite(c) for c in tier.citations] if words else None
+    found = _resolve(run, tier, t, visit.kind)
+    if found[0] == "absent":
+        absent = found[1]
+        cites = [cite(c) for c in absent.citations]
+        run.flag(absent.flag, absent.message, cites)
+        return ZERO, absent.message, cites
+    if found[0] == "norule":
+        return ZERO, (f"{tier.name}不支付{name_of('insurance', run.case.insurance)}的"
+                      f"{KIND_NAMES[visit.kind]}费用" if words else None), tier_cites
+    rule = found[-1] if found[0] == "nogroup" else found[2]
+    if words and rule.reading:
+        run.assume(f"{tier.name}：{rule.reading}")
+    if found[0] == "nogroup":
+        return ZERO, (f"{name_of('identities', run.identity)}不属于{tier.name}的对象，本项不支付"
+                      if words else None), tier_cites
+    _, r, rule, group = found
     for condition in rule.conditions:
-        value = getattr(visit, condition.field)
-        if not condition.allows(value):
-            cites = [cite(c) for c in condition.citations]
+        if not condition.allows(getattr(visit, condition.field)):
+            cites = [cite(c) for c in condition.citations] if words else None
             if condition.flag:
                 run.flag(condition.flag, condition.message, cites)
             return ZERO, condition.message, cites
     if base <= 0:
-        return ZERO, "前面各项支付后，政策范围内个人负担为0", tier_cites
-    schedule, described = _schedule(run, group, visit)
-    state = accumulated.setdefault((t, r), [ZERO, ZERO])
-    amount, text = payment(schedule, state[0], state[1], base)
-    state[0] += base
-    state[1] += amount
-    cites = tier_cites + [c for c in described if c not in tier_cites]
+        return ZERO, "前面各项支付后，政策范围内个人负担为0" if words else None, tier_cites
+    if words:
+        schedule = _schedule(run, group, visit)
+    else:
+        key = (id(run.pack), t, r, id(group), visit.date, run.case.per_capita_income)
+        schedule = _SCHEDULES.get(key)
+        if schedule is None:
+            schedule = _SCHEDULES[key] = _schedule(run, group, visit)
+    state = accumulated.get((t, r))
+    if state is None:
+        state = accumulated[(t, r)] = [ZERO, ZERO]
+    before, paid_before = state
+    amount, capped = payment(schedule, before, paid_before, base)
+    state[0] = before + base
+    state[1] = paid_before + amount
+    if not words:
+        return amount, None, None
+    text = explain(schedule, before, paid_before, base, amount, capped)
+    cites = tier_cites + [c for c in _group_citations(run, group, visit) if c not in tier_cites]
     return amount, text, cites
 
 
-def _rule(run: Run, tier: Tier, visit: Visit) -> tuple[int, TierRule] | None:
-    for r, rule in enumerate(tier.rules):
-        if visit.kind in rule.kinds and run.case.insurance in rule.insurance:
-            if rule.reading:
-                run.assume(f"{tier.name}：{rule.reading}")
-            return r, rule
-    return None
-
-
-def _schedule(run: Run, group: Group, visit: Visit) -> tuple[Schedule, list[dict]]:
+def _schedule(run: Run, group: Group, visit: Visit) -> Schedule:
     day = visit.date
-    cites = []
     deductible = ZERO
     if group.deductible:
         share = run.value(group.deductible, day)
-        if group.deductible_of:
-            deductible = fen(share * run.statistic(group.deductible_of, day))
-        else:
-            deductible = share
-        cites.append(run.citation_of(group.deductible, day))
+        deductible = fen(share * run.statistic(group.deductible_of, day)) if group.deductible_of else share
     if group.bands:
-        bands = tuple(run.bands(group.bands, day))
-        cites.append(run.citation_of(group.bands, day))
+        bands = tuple((band.upto, band.ratio) for band in run.bands(group.bands, day))
     else:
-        bands = (Band(upto=None, ratio=run.value(group.ratio, day)),)
-        cites.append(run.citation_of(group.ratio, day))
-    limit = None
-    if group.limit:
-        limit = run.value(group.limit, day)
-        cites.append(run.citation_of(group.limit, day))
-    return Schedule(deductible, bands, limit), [c for c in cites if c]
+        bands = ((None, run.value(group.ratio, day)),)
+    limit = run.value(group.limit, day) if group.limit else None
+    return Schedule(deductible, bands, limit)
+
+
+def _group_citations(run: Run, group: Group, visit: Visit) -> list[dict]:
+    names = (group.deductible, group.bands or group.ratio, group.limit)
+    found = (run.citation_of(name, visit.date) for name in names if name)
+    return [c for c in found if c]
