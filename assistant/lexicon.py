@@ -1,12 +1,12 @@
 """Codes of CONTRACT.md and the words people use for them (data in knowledge/lexicon.yaml)."""
 from functools import lru_cache
 
-from .knowledge.files import knowledge_path, read_yaml
+from .knowledge.store import knowledge
 
 
 @lru_cache(maxsize=1)
 def lexicon() -> dict:
-    data = read_yaml(knowledge_path("lexicon.yaml"))
+    data = knowledge()["lexicon"]
     lookup: dict[str, dict[str, str]] = {}
     for field in ("identities", "insurance", "contribution_tier", "kind", "hospital_level",
                   "location", "referral"):

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
@@ -16,7 +15,7 @@ STATUS_NAMES = {"current": "现行有效", "historical": "历史文件（已过�
 
 
 class Clause(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     id: str
     heading: str | None = None
     path: list[str] = []
@@ -31,7 +30,7 @@ class Clause(BaseModel):
 
 
 class Document(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     id: str
     title: str
     issuer: str
@@ -78,8 +77,12 @@ def describe_validation(path, error: ValidationError) -> str:
     return f"{path.name}: field {where}: {first['msg']}"
 
 
-@lru_cache(maxsize=1)
 def documents() -> dict[str, Document]:
+    from .store import knowledge
+    return knowledge()["documents"]
+
+
+def load_documents() -> dict[str, Document]:
     found = {}
     for path in sorted(knowledge_path("documents").glob("*.yaml")):
         try:

@@ -1,13 +1,6 @@
 """Where the knowledge folder is and how its YAML is read (the C loader when present)."""
 from pathlib import Path
 
-import yaml
-
-try:
-    _Loader = yaml.CSafeLoader
-except AttributeError:  # PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
-
 ROOT = Path(__file__).resolve().parents[2] / "knowledge"
 
 
@@ -16,5 +9,7 @@ def knowledge_path(*parts: str) -> Path:
 
 
 def read_yaml(path: Path):
+    import yaml  # only when knowledge is (re)validated, not on a cached start
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with open(path, encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=_Loader)
+        return yaml.load(handle, Loader=loader)

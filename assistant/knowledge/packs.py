@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from functools import lru_cache
 from typing import Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..errors import KnowledgeError
-from .documents import Document, describe_validation, documents
+from .documents import Document, describe_validation
 from .files import knowledge_path, read_yaml
 
 TIERS = ("basic", "critical_illness", "medical_aid", "tilted_aid", "major_illness_aid", "poverty_fund")
@@ -25,7 +24,7 @@ IDENTITY_CODES = ("extreme_poverty", "orphan", "minimum_living", "near_minimum_l
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class Citation(_Strict):
@@ -318,7 +317,9 @@ def _check_pack(pack: Pack, docs: dict[str, Document], name: str) -> None:
 
 
 def load_pack_file(path, docs: dict[str, Document] | None = None) -> Pack:
-    docs = documents() if docs is None else docs
+    if docs is None:
+        from .documents import documents
+        docs = documents()
     try:
         pack = Pack.model_validate(read_yaml(path))
     except ValidationError as error:
@@ -329,7 +330,10 @@ def load_pack_file(path, docs: dict[str, Document] | None = None) -> Pack:
     return pack
 
 
-@lru_cache(maxsize=1)
 def packs() -> dict[str, Pack]:
-    _FOUND.clear()
-    return {path.stem: load_pack_file(path) for path in sorted(knowledge_path("policies").glob("*.yaml"))}
+    from .store import knowledge
+    return knowledge()["packs"]
+
+
+def load_packs(docs: dict[str, Document]) -> dict[str, Pack]:
+    return {path.stem: load_pack_file(path, docs) for path in sorted(knowledge_path("policies").glob("*.yaml"))}
