@@ -50,7 +50,7 @@ def flags(run: Run, year) -> None:
                 ratio = visit.out_of_catalog / visit.total
                 if ratio > limit:
                     run.flag(rule.code, rule.message.format(
-                        visit=number, share=percent(Decimal(round(ratio * 100, 1)) / 100), limit=percent(limit)), cites)
+                        visit=f"第{number}次就诊（{visit.date}）", share=percent(Decimal(round(ratio * 100, 1)) / 100), limit=percent(limit)), cites)
 
 
 def _paid(item, tier: str) -> Decimal:

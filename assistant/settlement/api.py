@@ -85,10 +85,15 @@ def settle_case(case: Case) -> dict:
         if code not in pack.identities:
             run.flag("identity_not_in_policy",
                      f"“{name_of('identities', code)}”不是{pack.name}单列的身份，按普通参保人计算；"
-                     "如同时属于低保、特困等身份，请一并填写。", [cite(pack.basic.citations[0])])
+                     "如同时属于低保、特困等身份，请一并填写。", [cite(_identity_clause(pack))])
     flags(run, year)
     _note_defaults(run, case, pack)
     return _result(pack, year, years, candidates, eligibility(run, tuple(named)))
+
+
+def _identity_clause(pack: Pack):
+    """The clause that lists who the policy names (the first identity's source)."""
+    return next(iter(pack.identities.values())).source
 
 
 def _note_defaults(run: Run, case: Case, pack: Pack) -> None:
@@ -96,9 +101,9 @@ def _note_defaults(run: Run, case: Case, pack: Pack) -> None:
         run.assume("未填写参保类型，按城乡居民医保计算")
     if case.contribution_tier and not pack.contribution_tiers:
         run.assume("本政策不分缴费档次，所填缴费档次不影响计算")
-    for number, visit in enumerate(case.visits, start=1):
+    for number, visit in enumerate(sorted(case.visits, key=lambda v: (v.date, v.index)), start=1):
         for name in visit.defaults:
-            run.assume(f"第{number}次就诊{DEFAULT_NOTES[name]}")
+            run.assume(f"第{number}次就诊（{visit.date}）{DEFAULT_NOTES[name]}")
 
 
 def _result(pack: Pack, year: YearResult, years: list[YearResult], candidates, entitled) -> dict:

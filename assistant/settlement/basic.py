@@ -37,7 +37,7 @@ def basic_payment(run: Run, visit: Visit, scope: Decimal, state: BasicState, tie
         paid = visit.basic_paid
         if paid > scope:
             raise InputError(
-                f"第{visit.index + 1}次就诊的基本医保已支付（{yuan(paid)}）超过了政策范围内费用（{yuan(scope)}），"
+                f"第{visit.index + 1}次填写的就诊（{visit.date}）的基本医保已支付（{yuan(paid)}）超过了政策范围内费用（{yuan(scope)}），"
                 "请核对结算单上的“基本医保统筹支付”和目录外、乙类费用。", "basic_paid")
         state.limit_paid[group] = state.limit_paid.get(group, ZERO) + paid
         if rule is not None and rule.deductible_mode == "first_visit":
@@ -65,10 +65,11 @@ def basic_payment(run: Run, visit: Visit, scope: Decimal, state: BasicState, tie
     state.limit_paid[group] = state.limit_paid.get(group, ZERO) + paid
     if not explain:
         return paid, None, None
-    formula = f"(政策范围内 {yuan(scope)}"
     if deductible:
-        formula += f" − {deductible_text} {yuan(deductible)}"
-    formula += f") × {percent(ratio)} = {yuan(raw)}{limit_text}"
+        formula = f"(政策范围内 {yuan(scope)} − {deductible_text} {yuan(deductible)})"
+    else:
+        formula = f"政策范围内 {yuan(scope)}"
+    formula += f" × {percent(ratio)} = {yuan(raw)}{limit_text}"
     if _assumed(run, rule, day):
         formula += "（基本医保参数为假设值，以结算单为准）"
     return paid, formula, citations

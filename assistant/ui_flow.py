@@ -1,0 +1,366 @@
+"""The guided self-check's questions, checks and case building, without Streamlit.
+
+The app asks one question at a time; this module knows which questions there are, what the
+choices are called in the words people use, whether an answer is usable (each message one
+Chinese sentence from the core's own parsers where it has one), and how the answers become
+CONTRACT.md's case. No rule of any policy lives here: the policy is picked by the core's
+`select_pack`, amounts are parsed by `parse_amount`, the 目录外 estimate comes from the pack.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .compare import estimate_out_of_catalog
+from .errors import InputError
+from .knowledge.catalog import policy_rows
+from .knowledge.documents import documents
+from .knowledge.packs import Pack, packs
+from .lexicon import choices, code_for
+from .models import parse_amount, parse_case
+from .settlement.api import select_pack
+
+# The steps of the flow, in order. Steps from "kind" to "bill" are asked once per visit.
+STEPS = ("where", "insurance", "identities", "kind", "level", "place", "bill", "visits", "result")
+VISIT_STEPS = ("kind", "level", "place", "bill")
+STEP_TITLES = {
+    "where": "在哪里看病，什么时候",
+    "insurance": "参加的是哪种医保",
+    "identities": "家里有没有这些身份",
+    "kind": "这次看病是哪一种",
+    "level": "在哪一级医院",
+    "place": "医院在哪里，有没有转诊",
+    "bill": "花了多少钱",
+    "visits": "今年还有别的看病费用吗",
+    "result": "估算结果",
+}
+
+# Identities in the words people use (the code is CONTRACT.md's; lexicon.yaml knows these words too).
+IDENTITY_WORDS = (
+    ("minimum_living", "低保户", "家里有低保证（城乡最低生活保障）"),
+    ("extreme_poverty", "五保户 / 特困供养", "有特困人员救助供养证，过去叫“五保”"),
+    ("near_minimum_living", "边缘户（低保边缘家庭）", "民政部门认定的低保边缘家庭成员"),
+    ("monitored_at_risk", "监测户（防返贫监测对象）", "村里纳入防止返贫致贫监测的人家"),
+    ("orphan", "孤儿", "包括事实无人抚养的儿童"),
+    ("illness_impoverished", "因病致贫（重病患者）", "因为看病花钱太多、经民政认定的困难家庭重病患者"),
+    ("other_hardship", "其他困难人员", "民政部门认定的其他特殊困难人员"),
+    ("registered_poor", "脱贫户（建档立卡）", "过去建档立卡的贫困户"),
+    ("severe_disability", "重度残疾人", "持一级、二级残疾人证"),
+    ("disabled_child", "病残儿童", ""),
+)
+IDENTITY_UNSURE_HELP = (
+    "可以问村（嘎查）委会或社区居委会、乡镇（苏木）民政办；看家里有没有《低保证》《特困人员救助供养证》；"
+    "也可以打 12345 热线问。不确定时先按普通参保人计算，结果页会列出每种身份下要自付多少，方便对照。")
+
+INSURANCE_HELP = {
+    "resident": "城乡居民医保：农民、城镇居民、学生、孩子，每年自己交一次钱（居民医保）",
+    "employee": "职工医保：有单位、从工资里扣医保的人，以及按职工身份交费的个体户、退休职工",
+}
+TIER_HELP = {
+    "high": "交的钱多一些，报销比例高一些",
+    "low": "交的钱少一些，报销比例低一些",
+    "unknown": "不清楚就先按高档计算，结果里会说明",
+}
+KIND_HELP = {
+    "inpatient": "住进医院、有住院发票和结算单",
+    "chronic_outpatient": "已经办了慢性病、特殊病门诊待遇，如透析、放化疗、糖尿病、高血压",
+    "outpatient": "看门诊、急诊，没有住院",
+}
+KIND_ORDER = ("inpatient", "chronic_outpatient", "outpatient")
+LEVEL_HELP = {
+    "township": "苏木乡镇卫生院、街道社区卫生服务中心",
+    "level1": "一级医院：规模小的医院，部分社区医院、厂矿医院",
+    "level2": "二级医院：旗县（区）人民医院、旗县中蒙医院、县中医院等",
+    "level3": "三级医院：市级以上的大医院、医学院附属医院",
+}
+LEVEL_UNSURE_HELP = ("不清楚等级时：看住院发票或结算单上的“医疗机构等级”，看医院门口的牌子（如“三级甲等”），"
+                     "或问医院收费处。")
+REFERRAL_HELP = {
+    "not_needed": "在本地看病，不需要转诊",
+    "referred": "开了转诊单，或者在医保 APP、医保经办机构办了异地就医备案",
+    "not_referred": "应该转诊或备案，但是没有办",
+}
+OUT_OF_CATALOG_HELP = ("目录外费用（全自费）是医保目录里没有的药和检查，医保不报，结算单上常写作“全自费”或“目录外”。"
+                       "不知道就选“不清楚”，按文件对这一级医院规定的上限比例估算。")
+BASIC_PAID_HELP = "结算单上“基本医保统筹支付”或“统筹基金支付”的金额；不知道就空着，按政策估算。"
+CATEGORY_B_HELP = "乙类药品、检查的金额，要先自己付一小部分；不知道就空着，按 0 计算。"
+DISCLAIMER = ("这里算出的是估算结果，只供参考；实际报销以定点医院“一站式”结算和医保经办机构的审核为准。")
+
+
+@dataclass(frozen=True)
+class Region:
+    region: str
+    policy: str  # the document (and pack) id
+    title: str
+    status: str
+    status_name: str
+    settles: bool
+    valid_from: str
+    valid_to: str | None
+
+
+def regions() -> list[Region]:
+    """Every region a document covers, settling ones first (what the first question offers)."""
+    docs = documents()
+    found = []
+    for row in policy_rows():
+        found.append(Region(row["region"], row["id"], row["title"], row["status"],
+                            docs[row["id"]].status_name, row["settles"], row["valid_from"], row["valid_to"]))
+    return found
+
+
+def region_named(name: str | None) -> Region | None:
+    return next((r for r in regions() if r.region == name), None)
+
+
+def pick_policy(region: str | None, day: dt.date | None) -> tuple[Pack | None, str | None]:
+    """The pack that settles for this region on this day, or a message that says why none does."""
+    pack, message, _ = policy_or_problem(region, day)
+    return pack, message
+
+
+def policy_or_problem(region: str | None, day: dt.date | None) -> tuple[Pack | None, str | None, str | None]:
+    """(pack, None, None) or (None, message, the field to fix: "region" or "date")."""
+    if not region:
+        return None, "请选择看病所在的地区。", "region"
+    place = region_named(region)
+    if place is not None and not place.settles:
+        return None, (f"{place.region}只有《{place.title}》，它是{place.status_name}，"
+                      "只能在“政策原文”里查阅，不能用来估算报销。"), "region"
+    if day is None:
+        return None, "请选择就诊日期（今年第一次看病的日期）。", "date"
+    try:
+        stub = parse_case({"region": region, "date": day.isoformat(),
+                           "visits": [{"date": day.isoformat(), "kind": "inpatient", "total": 0}]})
+        return select_pack(stub), None, None
+    except InputError as error:
+        return None, error.message, "date" if error.field == "date" else "region"
+
+
+def insurance_choices() -> dict[str, str]:
+    return choices("insurance")
+
+
+def contribution_tier_choices(pack: Pack | None) -> dict[str, str]:
+    """高档/低档 where the policy has tiers (plus 不清楚); empty where it has none."""
+    if pack is None or not pack.contribution_tiers:
+        return {}
+    names = choices("contribution_tier")
+    shown = {code: names[code] for code in pack.contribution_tiers}
+    shown["unknown"] = "不清楚"
+    return shown
+
+
+def identity_options(pack: Pack | None) -> list[dict]:
+    """The identities to offer, with whether this policy names each one."""
+    options = []
+    for code, words, hint in IDENTITY_WORDS:
+        named = pack is None or code in pack.identities
+        note = hint
+        if not named:
+            note = (hint + "。" if hint else "") + "本地政策没有单列这一身份，按普通参保人计算"
+        options.append({"code": code, "label": words, "help": note, "named": named})
+    return options
+
+
+def kind_choices() -> dict[str, str]:
+    names = choices("kind")
+    return {code: names[code] for code in KIND_ORDER}
+
+
+def level_choices() -> dict[str, str]:
+    names = choices("hospital_level")
+    names["township"] = "乡镇卫生院 / 社区卫生服务中心"
+    names["level1"] = "一级医院"
+    names["level2"] = "二级医院"
+    names["level3"] = "三级医院"
+    return names
+
+
+def location_choices(pack: Pack | None) -> dict[str, str]:
+    """Where the hospital is, in words that fit the region (a city-province has no 省内 elsewhere)."""
+    region = pack.region if pack else "本地"
+    shown = {"local": f"本地（{region}内）"}
+    if pack is None or "in_province" in pack.home_region_locations:
+        shown["in_province"] = "本省（自治区）内的其他地方"
+        shown["out_of_province"] = "外省（自治区以外）"
+    else:
+        shown["out_of_province"] = f"外地（{region}以外）"
+    return shown
+
+
+def referral_choices() -> dict[str, str]:
+    return {"not_needed": "不需要转诊", "referred": "已经转诊或备案", "not_referred": "没有转诊"}
+
+
+def check_amount(value, label: str, *, required: bool, positive: bool = False) -> tuple[Decimal | None, str | None]:
+    """(amount, None) when usable, (None, message) when not — the message from the core's parser."""
+    try:
+        amount = parse_amount(value, label, required=required)
+    except InputError as error:
+        return None, error.message
+    if positive and amount is not None and amount <= 0:
+        return None, f"{label}要大于 0 元，请填写结算单上的医疗费用总额。"
+    return amount, None
+
+
+def new_visit(day: dt.date | None = None) -> dict:
+    return {"date": day, "kind": None, "hospital_level": None, "location": None, "referral": None,
+            "total": "", "ooc_known": None, "out_of_catalog": "", "basic_paid": "", "category_b": ""}
+
+
+def visit_label(number: int) -> str:
+    return f"第{number}次看病"
+
+
+def check_step(step: str, answers: dict, visit_index: int = 0) -> dict[str, str]:
+    """Messages for the answers of one step, keyed by field; empty when the step is complete."""
+    errors: dict[str, str] = {}
+    pack, message, field = policy_or_problem(answers.get("region"), answers.get("date"))
+    if step == "where":
+        if message:
+            errors[field] = message
+        return errors
+    if step == "insurance":
+        if answers.get("insurance") not in insurance_choices():
+            errors["insurance"] = "请选择参加的是城乡居民医保还是职工医保。"
+        elif answers["insurance"] == "resident" and contribution_tier_choices(pack) and \
+                answers.get("contribution_tier") not in contribution_tier_choices(pack):
+            errors["contribution_tier"] = "请选择缴费档次（高档、低档），不清楚就选“不清楚”。"
+        return errors
+    if step == "identities":
+        if not (answers.get("identities") or answers.get("identity_none") or answers.get("identity_unsure")):
+            errors["identities"] = "请勾选家里有的身份；都没有就选“都不是”，不知道就选“不清楚”。"
+        return errors
+    visits = answers.get("visits") or []
+    if visit_index >= len(visits):
+        return {"visits": "请先填写这次看病的情况。"}
+    visit = visits[visit_index]
+    label = visit_label(visit_index + 1)
+    if step == "kind":
+        if visit.get("date") is None:
+            errors["visit_date"] = f"请选择{label}的日期。"
+        elif pack is not None and not pack.covers(visit["date"]):
+            errors["visit_date"] = (f"{label}的日期 {visit['date']} 不在“{pack.name}”的有效期"
+                                    f"（{pack.valid_from}至{pack.valid_to}）内，同一年的看病费用才能一起算。")
+        elif visits and visits[0].get("date") and visit["date"].year != visits[0]["date"].year:
+            errors["visit_date"] = "起付线和限额按年计算，请只填同一年的看病费用。"
+        if visit.get("kind") not in kind_choices():
+            errors["kind"] = "请选择这次看病是住院、门诊慢特病还是普通门诊。"
+        return errors
+    if step == "level":
+        if visit.get("hospital_level") not in level_choices():
+            errors["hospital_level"] = "请选择医院的等级；不清楚可以看发票或问医院收费处。"
+        return errors
+    if step == "place":
+        if visit.get("location") not in location_choices(pack):
+            errors["location"] = "请选择医院在本地还是外地。"
+        if visit.get("referral") not in referral_choices():
+            errors["referral"] = "请选择有没有办理转诊或备案。"
+        return errors
+    if step == "bill":
+        return check_bill(visit, visit_index)
+    return errors
+
+
+def check_bill(visit: dict, visit_index: int = 0) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    total, message = check_amount(visit.get("total"), "总费用", required=True, positive=True)
+    if message:
+        errors["total"] = message
+    if visit.get("ooc_known") not in ("known", "unknown"):
+        errors["ooc_known"] = "请选择是否知道目录外（全自费）费用；不知道就选“不清楚”。"
+    ooc = None
+    if visit.get("ooc_known") == "known":
+        ooc, message = check_amount(visit.get("out_of_catalog"), "目录外费用", required=True)
+        if message:
+            errors["out_of_catalog"] = message
+    basic_paid, message = check_amount(visit.get("basic_paid"), "基本医保已报销", required=False)
+    if message:
+        errors["basic_paid"] = message
+    category_b, message = check_amount(visit.get("category_b"), "乙类费用", required=False)
+    if message:
+        errors["category_b"] = message
+    if errors or total is None:
+        return errors
+    # the core's own cross-checks (目录外 + 乙类 within the total, 基本医保 within 目录内)
+    raw = {"kind": "inpatient", "date": "2023-01-01", "total": str(total),
+           "out_of_catalog": str(ooc) if ooc is not None else None,
+           "category_b": str(category_b) if category_b is not None else None,
+           "basic_paid": str(basic_paid) if basic_paid is not None else None}
+    try:
+        parse_case({"visits": [raw]})
+    except InputError as error:
+        text = error.message.replace("第1次就诊", "这次看病")
+        errors[error.field if error.field in ("out_of_catalog", "basic_paid") else "total"] = text
+    return errors
+
+
+def first_incomplete(answers: dict) -> tuple[str, int] | None:
+    """The first step (and visit) whose answers are missing or wrong, or None when all can be settled."""
+    for step in ("where", "insurance", "identities"):
+        if check_step(step, answers):
+            return step, 0
+    visits = answers.get("visits") or []
+    if not visits:
+        return "kind", 0
+    for index in range(len(visits)):
+        for step in VISIT_STEPS:
+            if check_step(step, answers, index):
+                return step, index
+    return None
+
+
+def build_case(answers: dict) -> tuple[dict, list[dict]]:
+    """CONTRACT.md's case from the answers, and the app's own notes (the 目录外 estimates).
+
+    Assumes the answers pass `first_incomplete`; raises InputError otherwise.
+    """
+    pack, message = pick_policy(answers.get("region"), answers.get("date"))
+    if pack is None:
+        raise InputError(message or "请先选择地区和日期。", "region")
+    insurance = answers["insurance"]
+    case: dict = {"policy": pack.id, "region": pack.region, "date": answers["date"].isoformat(),
+                  "insurance": insurance, "identities": list(answers.get("identities") or [])}
+    notes: list[dict] = []
+    tier = answers.get("contribution_tier")
+    if insurance == "resident" and pack.contribution_tiers:
+        if tier in pack.contribution_tiers:
+            case["contribution_tier"] = tier
+        else:
+            case["contribution_tier"] = pack.contribution_tiers[0]
+            notes.append({"text": f"不清楚缴费档次，按{choices('contribution_tier')[pack.contribution_tiers[0]]}计算；"
+                                  "低档的基本医保报销比例低一些，实际自付可能更多。", "citations": []})
+    visits = []
+    for number, visit in enumerate(answers.get("visits") or [], start=1):
+        total = parse_amount(visit["total"], "总费用")
+        category_b = parse_amount(visit.get("category_b"), "乙类费用", required=False)
+        basic_paid = parse_amount(visit.get("basic_paid"), "基本医保已报销", required=False)
+        item = {"date": visit["date"].isoformat(), "kind": visit["kind"],
+                "hospital_level": visit["hospital_level"], "location": visit["location"],
+                "referral": visit["referral"], "total": total}
+        if category_b is not None:
+            item["category_b"] = category_b
+        if basic_paid is not None:
+            item["basic_paid"] = basic_paid
+        if visit.get("ooc_known") == "known":
+            item["out_of_catalog"] = parse_amount(visit["out_of_catalog"], "目录外费用")
+        else:
+            estimate = estimate_out_of_catalog(pack, visit["date"], visit["hospital_level"], total,
+                                               category_b=category_b or Decimal(0), basic_paid=basic_paid,
+                                               visit_number=number)
+            item["out_of_catalog"] = estimate["amount"]
+            notes.append({"text": estimate["text"], "citations": estimate["citations"]})
+        visits.append(item)
+    case["visits"] = visits
+    return case, notes
+
+
+def identity_code(word: str) -> str | None:
+    """A code for a word a person typed (低保户 → minimum_living)."""
+    return code_for("identities", word)
+
+
+def all_packs() -> dict[str, Pack]:
+    return packs()
