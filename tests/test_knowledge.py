@@ -111,3 +111,11 @@ def test_every_citation_in_a_result_is_verbatim_in_its_document(case):
         seed = _seed_text(citation["doc"])
         if seed is not None:
             assert citation["quote"] in seed
+
+
+def test_a_pack_that_is_not_valid_yaml_names_the_file_and_line(tmp_path):
+    path = tmp_path / "bayannur-2023.yaml"
+    path.write_text("id: bayannur-2023\nname: [unclosed\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError) as raised:
+        load_pack_file(path)
+    assert "bayannur-2023.yaml" in str(raised.value) and "line" in str(raised.value)

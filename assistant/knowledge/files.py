@@ -11,5 +11,11 @@ def knowledge_path(*parts: str) -> Path:
 def read_yaml(path: Path):
     import yaml  # only when knowledge is (re)validated, not on a cached start
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with open(path, encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=loader)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return yaml.load(handle, Loader=loader)
+    except yaml.YAMLError as error:
+        from ..errors import KnowledgeError
+        mark = getattr(error, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise KnowledgeError(f"{path.name}:{where}: not valid YAML ({getattr(error, 'problem', error)})") from None
