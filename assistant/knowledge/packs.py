@@ -214,7 +214,7 @@ class Pack(_Strict):
     valid_to: dt.date
     valid_note: str | None = None
     contribution_tiers: list[Literal["high", "low"]] = []
-    home_region_locations: list[str] = []
+    home_region_locations: list[str] = []  # 就医地 values that count as "in the home region" (shown by the app)
     identities: dict[str, IdentityEntry]
     identity_choice: list[Citation] = []  # the clause that says 就高不就低, where the document has one
     parameters: dict[str, Parameter]

@@ -18,36 +18,28 @@ class Schedule:
     limit: Decimal | None
 
 
-def year_amount(schedule: Schedule, base: Decimal) -> Decimal:
-    """F(base) before rounding and before the limit."""
-    total = ZERO
+def _segments(schedule: Schedule, base: Decimal):
+    """(from, to, ratio) for each band the accumulated base reaches above the deductible."""
     lower = schedule.deductible
     for upper, ratio in schedule.bands:
         if upper is not None and upper <= lower:
             continue
         top = base if upper is None or base < upper else upper
         if top > lower:
-            total += (top - lower) * ratio
+            yield lower, top, ratio
         if upper is None or base <= upper:
-            break
+            return
         lower = upper
-    return total
+
+
+def year_amount(schedule: Schedule, base: Decimal) -> Decimal:
+    """F(base) before rounding and before the limit."""
+    return sum(((top - lower) * ratio for lower, top, ratio in _segments(schedule, base)), ZERO)
 
 
 def _pieces(schedule: Schedule, base: Decimal) -> list[str]:
-    pieces = []
-    lower = schedule.deductible
-    for upper, ratio in schedule.bands:
-        if upper is not None and upper <= lower:
-            continue
-        top = base if upper is None or base < upper else upper
-        if top > lower:
-            span = f"({yuan(top)} − {yuan(lower)})" if lower else yuan(top)
-            pieces.append(f"{span} × {percent(ratio)}")
-        if upper is None or base <= upper:
-            break
-        lower = upper
-    return pieces
+    return [f"{f'({yuan(top)} − {yuan(lower)})' if lower else yuan(top)} × {percent(ratio)}"
+            for lower, top, ratio in _segments(schedule, base)]
 
 
 def payment(schedule: Schedule, before: Decimal, paid_before: Decimal, base: Decimal) -> tuple[Decimal, bool]:
