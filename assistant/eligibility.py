@@ -1,10 +1,10 @@
 """What a person is entitled to, what to do next, and the warnings the documents give (from the pack's data)."""
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_UP, Decimal
 
 from .money import ZERO, fen, percent, yuan
-from .settlement.context import Run, cite
+from .settlement.context import Run, cites
 
 
 def eligibility(run: Run, held: tuple[str, ...]) -> list[dict]:
@@ -18,8 +18,7 @@ def eligibility(run: Run, held: tuple[str, ...]) -> list[dict]:
             continue
         if when.insurance is not None and when.insurance != run.case.insurance:
             continue
-        chosen[rule.item] = {"item": rule.item, "result": rule.result,
-                             "citations": [cite(c) for c in rule.citations]}
+        chosen[rule.item] = {"item": rule.item, "result": rule.result, "citations": cites(rule.citations)}
     return list(chosen.values())
 
 
@@ -29,16 +28,18 @@ def flags(run: Run, year) -> None:
     if not visits:
         return
     day = visits[0].visit.date
+    burden = None
     for rule in run.pack.flags:
         if rule.identities is not None and run.identity not in rule.identities:
             continue
-        cites = [cite(c) for c in rule.citations]
+        quoted = cites(rule.citations)
         share = run.value(rule.share, day) if rule.type == "burden_above" else None
         if rule.type == "burden_above":
-            burden = sum((v.visit.total - _paid(v, "basic") - _paid(v, "critical_illness") for v in visits), ZERO)
+            if burden is None:  # after basic and 大病 (bayannur 第十条)
+                burden = sum((v.visit.total - _paid(v, "basic") - _paid(v, "critical_illness") for v in visits), ZERO)
             threshold = fen(share * run.statistic(rule.statistic, day))
             if burden > threshold:
-                run.flag(rule.code, rule.message.format(burden=yuan(burden), threshold=yuan(threshold)), cites)
+                run.flag(rule.code, rule.message.format(burden=yuan(burden), threshold=yuan(threshold)), quoted)
         else:
             for number, item in enumerate(visits, start=1):
                 visit = item.visit
@@ -50,7 +51,12 @@ def flags(run: Run, year) -> None:
                 ratio = visit.out_of_catalog / visit.total
                 if ratio > limit:
                     run.flag(rule.code, rule.message.format(
-                        visit=f"第{number}次就诊（{visit.date}）", share=percent(Decimal(round(ratio * 100, 1)) / 100), limit=percent(limit)), cites)
+                        visit=f"第{number}次就诊（{visit.date}）", share=_share_above(ratio), limit=percent(limit)), quoted)
+
+
+def _share_above(ratio: Decimal) -> str:
+    """A share shown rounded up, so that one above the limit never reads as equal to it."""
+    return f"{(ratio * 100).quantize(Decimal('0.01'), rounding=ROUND_UP)}%"
 
 
 def _paid(item, tier: str) -> Decimal:

@@ -110,6 +110,13 @@ def regions() -> list[Region]:
     return found
 
 
+def region_caption(place: Region) -> str:
+    if place.settles:
+        end = f"至{place.valid_to}" if place.valid_to else "起"
+        return f"现行政策，可以估算（{place.valid_from}{end}）"
+    return f"只能查阅原文，不能估算：{place.status_name}"
+
+
 def region_named(name: str | None) -> Region | None:
     return next((r for r in regions() if r.region == name), None)
 

@@ -9,7 +9,7 @@ from ..knowledge.packs import BasicRule
 from ..lexicon import name_of
 from ..models import KIND_NAMES, Visit
 from ..money import ZERO, fen, percent, yuan
-from .context import Run, cite
+from .context import Run, cites
 
 
 @dataclass
@@ -30,7 +30,7 @@ def _rule_for(run: Run, visit: Visit, tier: str | None) -> BasicRule | None:
 def basic_payment(run: Run, visit: Visit, scope: Decimal, state: BasicState, tier: str | None):
     """(amount, formula or None, citations or None); words only when run.explain."""
     explain = run.explain
-    citations = [cite(c) for c in run.pack.basic.citations] if explain else None
+    citations = cites(run.pack.basic.citations) if explain else None
     rule = _rule_for(run, visit, tier)
     group = rule.limit_group if rule else visit.kind
     if visit.basic_paid is not None:

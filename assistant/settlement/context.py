@@ -17,6 +17,18 @@ _CITED: dict[int, dict] = {}
 _NOTES: dict[tuple, str | None] = {}
 
 
+def cites(citations) -> list[dict]:
+    """A list of citations as results show them; shared like `cite`."""
+    key = id(citations)
+    found = _CITED_LISTS.get(key)
+    if found is None or found[0] is not citations:
+        found = _CITED_LISTS[key] = (citations, [cite(c) for c in citations])
+    return found[1]
+
+
+_CITED_LISTS: dict[int, tuple] = {}
+
+
 def cite(c: Citation) -> dict:
     """The citation as the result shows it; shared between results, so treat results as read-only."""
     found = _CITED.get(id(c))

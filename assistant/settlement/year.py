@@ -10,7 +10,7 @@ from ..models import KIND_NAMES, Visit
 from ..money import ZERO, fen, percent, yuan
 from .banded import Schedule, explain, payment
 from .basic import BasicState, basic_payment
-from .context import Run, cite
+from .context import Run, cites
 
 TIER_ORDER = ("basic", "critical_illness", "medical_aid", "tilted_aid", "major_illness_aid", "poverty_fund")
 
@@ -112,13 +112,13 @@ def _find(run: Run, tier: Tier, kind: str) -> tuple:
 
 def _tier_payment(run: Run, tier: Tier, t: int, visit: Visit, base: Decimal, accumulated):
     words = run.explain
-    tier_cites = [cite(c) for c in tier.citations] if words else None
+    tier_cites = cites(tier.citations) if words else None
     found = _resolve(run, tier, t, visit.kind)
     if found[0] == "absent":
         absent = found[1]
-        cites = [cite(c) for c in absent.citations]
-        run.flag(absent.flag, absent.message, cites)
-        return ZERO, absent.message, cites
+        quoted = cites(absent.citations)
+        run.flag(absent.flag, absent.message, quoted)
+        return ZERO, absent.message, quoted
     if found[0] == "norule":
         return ZERO, (f"{tier.name}不支付{name_of('insurance', run.case.insurance)}的"
                       f"{KIND_NAMES[visit.kind]}费用" if words else None), tier_cites
@@ -131,19 +131,16 @@ def _tier_payment(run: Run, tier: Tier, t: int, visit: Visit, base: Decimal, acc
     _, r, rule, group = found
     for condition in rule.conditions:
         if not condition.allows(getattr(visit, condition.field)):
-            cites = [cite(c) for c in condition.citations] if words else None
+            quoted = cites(condition.citations) if words else None
             if condition.flag:
-                run.flag(condition.flag, condition.message, cites)
-            return ZERO, condition.message, cites
+                run.flag(condition.flag, condition.message, quoted)
+            return ZERO, condition.message, quoted
     if base <= 0:
         return ZERO, "前面各项支付后，政策范围内个人负担为0" if words else None, tier_cites
-    if words:
-        schedule = _schedule(run, group, visit)
-    else:
-        key = (id(run.pack), t, r, id(group), visit.date, run.case.per_capita_income)
-        schedule = _SCHEDULES.get(key)
-        if schedule is None:
-            schedule = _SCHEDULES[key] = _schedule(run, group, visit)
+    key = (id(run.pack), t, r, id(group), visit.date, run.case.per_capita_income)
+    schedule = _SCHEDULES.get(key)
+    if schedule is None:
+        schedule = _SCHEDULES[key] = _schedule(run, group, visit)
     state = accumulated.get((t, r))
     if state is None:
         state = accumulated[(t, r)] = [ZERO, ZERO]
@@ -153,9 +150,9 @@ def _tier_payment(run: Run, tier: Tier, t: int, visit: Visit, base: Decimal, acc
     state[1] = paid_before + amount
     if not words:
         return amount, None, None
+    _note_group(run, group, visit)
     text = explain(schedule, before, paid_before, base, amount, capped)
-    cites = tier_cites + [c for c in _group_citations(run, group, visit) if c not in tier_cites]
-    return amount, text, cites
+    return amount, text, _citations(run, tier, group, visit.date)
 
 
 def _schedule(run: Run, group: Group, visit: Visit) -> Schedule:
@@ -172,7 +169,30 @@ def _schedule(run: Run, group: Group, visit: Visit) -> Schedule:
     return Schedule(deductible, bands, limit)
 
 
-def _group_citations(run: Run, group: Group, visit: Visit) -> list[dict]:
-    names = (group.deductible, group.bands or group.ratio, group.limit)
-    found = (run.citation_of(name, visit.date) for name in names if name)
-    return [c for c in found if c]
+def _note_group(run: Run, group: Group, visit: Visit) -> None:
+    """Records the assumptions behind a cached schedule, as computing it would have."""
+    day = visit.date
+    for name in (group.deductible, group.ratio, group.limit):
+        if name:
+            run.value(name, day)
+    if group.bands:
+        run.bands(group.bands, day)
+    if group.deductible_of:
+        run.statistic(group.deductible_of, day)
+
+
+_TIER_CITATIONS: dict[tuple, list[dict]] = {}
+
+
+def _citations(run: Run, tier: Tier, group: Group, day) -> list[dict]:
+    """The tier's own clauses, then those of the parameters this group used."""
+    key = (id(run.pack), id(tier), id(group), day)
+    found = _TIER_CITATIONS.get(key)
+    if found is None:
+        found = list(cites(tier.citations))
+        for name in (group.deductible, group.bands or group.ratio, group.limit):
+            quoted = run.citation_of(name, day) if name else None
+            if quoted and quoted not in found:
+                found.append(quoted)
+        _TIER_CITATIONS[key] = found
+    return found
