@@ -74,7 +74,10 @@ def _policies(_args) -> int:
 
 
 def _ask(args) -> int:
-    raise InputError("问答功能还在建设中，目前可以用 settle 计算报销金额，或在网页“政策原文”中查找条款。")
+    from .settlement.api import dumps
+    from .understanding.answer import ask
+    sys.stdout.write(dumps(ask(args.question, policy=args.policy, region=args.region)) + "\n")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

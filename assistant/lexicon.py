@@ -18,7 +18,8 @@ def lexicon() -> dict:
         lookup[field] = table
     names = {field: {code: words[0] for code, words in data[field].items()}
              for field in lookup}
-    return {"lookup": lookup, "names": names, "ordinary": {_key(w) for w in data["ordinary"]}}
+    return {"lookup": lookup, "names": names, "ordinary": {_key(w) for w in data["ordinary"]},
+            "topics": tuple(data.get("topics", ())), "topic_synonyms": data.get("topic_synonyms", {})}
 
 
 def _key(word: str) -> str:

@@ -1,0 +1,1 @@
+"""Reading ordinary Chinese: amounts in words, the facts a question states, and answers with clauses."""
