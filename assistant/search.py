@@ -166,5 +166,11 @@ def search(query: str, *, doc: str | None = None, limit: int = 20, fuzzy_cutoff:
     return hits[:limit]
 
 
+def highlight_words(query: str) -> list[str]:
+    """The query's keywords and the documents' words for them (五保户 → 特困人员, 特困 …), to mark in snippets."""
+    words = keywords(query)
+    return list(dict.fromkeys([*words, *(other for word in words for other in _synonyms(word))]))
+
+
 def search_dicts(query: str, **options) -> list[dict]:
     return [hit.as_dict() for hit in search(query, **options)]

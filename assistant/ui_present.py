@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from .knowledge.documents import documents
@@ -134,7 +135,8 @@ BAR_CSS = """
 .sc-bar{display:flex;width:100%;height:28px;border-radius:6px;overflow:hidden;background:#eaeef2}
 .sc-seg{height:100%;min-width:2px}
 .sc-legend{list-style:none;padding:0;margin:.5rem 0 0 0;display:flex;flex-wrap:wrap;gap:.25rem 1rem}
-.sc-legend li{margin:0;white-space:nowrap}
+.sc-legend li{margin:0}
+.sc-legend b{white-space:nowrap}
 .sc-dot{display:inline-block;width:.8em;height:.8em;border-radius:2px;margin-right:.3em;vertical-align:-.05em}
 .sc-muted{color:#57606a}
 """
@@ -157,6 +159,49 @@ def _e(text) -> str:
     return html.escape(str(text))
 
 
+MAX_VISIT_ROWS = 6  # more visits than this do not fit one printed page beside the rest
+
+
+PAGE_PT = 773  # A4 height less 2 × 12 mm margin, in points
+LINE_PT_PER_SIZE = 1.45  # line height as a multiple of the type size (tables and lists a little more)
+OVERHEAD_LINES = 34  # title, amount, bar and legend, headings, source and disclaimer, in body lines
+
+
+def _width(text: str) -> float:
+    """Width in em: Chinese characters are square, digits and Latin letters about half as wide."""
+    return sum(1.0 if ord(ch) > 0x2E80 else 0.55 for ch in text)
+
+
+def _strip_tags(text: str) -> str:
+    return re.sub(r"<[^>]+>", "", text)
+
+
+def _fit(fixed: list[str], flags: list[str], assumed: list[str], table_rows: int) -> tuple[float, int | None]:
+    """(type size in pt, how many warnings and assumptions to keep) so the summary fits one A4 page."""
+    def lines(size: float, keep: int | None) -> int:
+        per_line = 186 / (size * 0.3528) - 2  # characters per line across the 186 mm text width
+        shown = [*fixed, *flags[:keep], *assumed[:keep]] + (["……"] * 2 if keep is not None else [])
+        count = sum(-(-int(_width(text)) // int(per_line)) for text in shown if text)
+        return count + OVERHEAD_LINES + int(table_rows * 1.3)
+
+    for size in (9.0, 8.0, 7.5):
+        if lines(size, None) * size * LINE_PT_PER_SIZE <= PAGE_PT:
+            return size, None
+    for keep in (5, 4, 3, 2, 1):
+        if lines(7.5, keep) * 7.5 * LINE_PT_PER_SIZE <= PAGE_PT:
+            return 7.5, keep
+    return 7.5, 0
+
+
+def _items(lines: list[str], keep: int | None) -> str:
+    shown = list(dict.fromkeys(lines))
+    more = len(shown) - keep if keep is not None and len(shown) > keep else 0
+    items = "".join(f"<li>{_e(line)}</li>" for line in shown[:len(shown) - more])
+    if more:
+        items += f"<li>……另有 {more} 条，见网页上的完整结果。</li>"
+    return items
+
+
 def summary_html(result: dict, case: dict, notes: list[dict], *, region: str,
                  referral: dict | None = None, identities: list[dict] | None = None,
                  today: dt.date | None = None) -> str:
@@ -167,17 +212,29 @@ def summary_html(result: dict, case: dict, notes: list[dict], *, region: str,
     tier_rows = "".join(f"<tr><td>{_e(tier_name(t))}</td><td class='num'>{money(a)}</td></tr>" for t, a in parts)
     visit_rows = []
     for number, visit in enumerate(result["visits"], start=1):
-        paid = "；".join(f"{tier_name(t['tier'])} {money(t['amount'])}" for t in visit["tiers"] if t["amount"] > 0)
-        visit_rows.append(f"<tr><td>{_e(visit_title(number, visit))}</td><td class='num'>{money(visit['total'])}</td>"
-                          f"<td>{_e(paid or '无')}</td><td class='num'>{money(visit['out_of_pocket'])}</td></tr>")
+        paid = visit["total"] - visit["out_of_pocket"]
+        visit_rows.append(f"<tr><td>{number}. {_e(visit['date'])} {_e(name_of('kind', visit['kind']))}</td>"
+                          f"<td class='num'>{money(visit['total'])}</td><td class='num'>{money(paid)}</td>"
+                          f"<td class='num'>{money(visit['out_of_pocket'])}</td></tr>")
+    if len(visit_rows) > MAX_VISIT_ROWS:
+        hidden = len(visit_rows) - MAX_VISIT_ROWS + 1
+        visit_rows = visit_rows[:MAX_VISIT_ROWS - 1] + [
+            f"<tr><td colspan='4'>……另有 {hidden} 次看病，见网页上的完整结果。</td></tr>"]
     formulas = []
     if len(result["visits"]) == 1:
         for tier in result["visits"][0]["tiers"]:
-            cites = "；".join(f"{c['clause']}" for c in tier["citations"])
+            clauses = "、".join(dict.fromkeys(c["clause"] for c in tier["citations"]))
+            source = f" <span class='src'>（{_e(clauses)}）</span>" if clauses else ""
             formulas.append(f"<li><b>{_e(tier_name(tier['tier']))} {money(tier['amount'])} 元</b>："
-                            f"{_e(tier['formula'])} <span class='src'>（{_e(doc_title(tier['citations'][0]['doc']))} {_e(cites)}）</span></li>"
-                            if tier["citations"] else
-                            f"<li><b>{_e(tier_name(tier['tier']))} {money(tier['amount'])} 元</b>：{_e(tier['formula'])}</li>")
+                            f"{_e(tier['formula'])}{source}</li>")
+    year_table = (f"<table><tr><th>项目</th><th class='num'>金额（元）</th></tr>{tier_rows}"
+                  f"<tr><td><b>个人自付</b></td><td class='num'><b>{money(totals['out_of_pocket'])}</b></td></tr></table>")
+    if len(result["visits"]) > 1:
+        visits_block = (f"<div class='cols'><div class='narrow'><h2>各项报销（全年）</h2>{year_table}</div><div>"
+                        f"<h2>每次看病</h2><table><tr><th>就诊</th><th class='num'>总费用</th><th class='num'>报销</th>"
+                        f"<th class='num'>自付</th></tr>{''.join(visit_rows)}</table></div></div>")
+    else:
+        visits_block = f"<h2>{_e(visit_title(1, result['visits'][0]))}</h2>"
     compare = []
     if referral:
         compare.append(f"同样的费用：已转诊 自付 {money(referral['referred']['out_of_pocket'])} 元；"
@@ -188,9 +245,16 @@ def summary_html(result: dict, case: dict, notes: list[dict], *, region: str,
             for row in identities) + "。")
     choice = result.get("identity_choice")
     steps = "".join(f"<li><b>{_e(item['item'])}</b>：{_e(item['result'])}</li>" for item in result["eligibility"])
-    warnings = "".join(f"<li>{_e(flag['message'])}</li>" for flag in result["flags"])
-    assumed = "".join(f"<li>{_e(note['text'])}</li>" for note in notes)
-    assumed += "".join(f"<li>{_e(line)}</li>" for line in result["assumptions"])
+    # one page: a long year gets a smaller type, then only the first few warnings and assumptions
+    flag_lines = list(dict.fromkeys(flag["message"] for flag in result["flags"]))
+    assumed_lines = list(dict.fromkeys([note["text"] for note in notes] + list(result["assumptions"])))
+    fixed = [choice["reason"] if choice else "", " ".join(compare)] + [
+        f"{item['item']}：{item['result']}" for item in result["eligibility"]] + [
+        _strip_tags(formula) for formula in formulas]
+    table_rows = max(len(parts) + 2, min(len(visit_rows), MAX_VISIT_ROWS) + 1) if len(result["visits"]) > 1 else 0
+    size, keep = _fit(fixed, flag_lines, assumed_lines, table_rows)
+    warnings = _items(flag_lines, keep)
+    assumed = _items(assumed_lines, keep)
     doc = documents().get(result["policy"])
     source = f"{doc.title}（{doc.issuer}，{doc.date}，{doc.status_name}）" if doc else result["policy"]
     return f"""<!DOCTYPE html>
@@ -198,20 +262,21 @@ def summary_html(result: dict, case: dict, notes: list[dict], *, region: str,
 <style>
 @page {{ size: A4; margin: 12mm; }}
 * {{ box-sizing: border-box; }}
-body {{ font-family: {FONT_STACK}; font-size: 9.5pt; line-height: 1.45; color: #1f2328; margin: 0; }}
+body {{ font-family: {FONT_STACK}; font-size: {size}pt; line-height: 1.4; color: #1f2328; margin: 0; }}
 .page {{ max-width: 186mm; margin: 0 auto; }}
 h1 {{ font-size: 15pt; margin: 0 0 2mm 0; }}
-h2 {{ font-size: 10.5pt; margin: 3mm 0 1mm 0; border-bottom: 1px solid #d0d7de; }}
+h2 {{ font-size: 10pt; margin: 2.5mm 0 1mm 0; border-bottom: 1px solid #d0d7de; }}
 .big {{ font-size: 22pt; font-weight: 700; }}
 .lead {{ margin: 1mm 0 2mm 0; }}
 table {{ border-collapse: collapse; width: 100%; }}
-td, th {{ border: 1px solid #d0d7de; padding: 1mm 1.5mm; vertical-align: top; text-align: left; }}
+td, th {{ border: 1px solid #d0d7de; padding: .6mm 1.5mm; vertical-align: top; text-align: left; }}
 .num {{ text-align: right; white-space: nowrap; }}
 ul {{ margin: 0; padding-left: 5mm; }}
 li {{ margin: 0.3mm 0; }}
-.src, .small {{ color: #57606a; font-size: 8pt; }}
+.src, .small {{ color: #57606a; font-size: 7.5pt; }}
 .cols {{ display: flex; gap: 5mm; }}
 .cols > div {{ flex: 1; }}
+.cols > div.narrow {{ flex: 0 0 38%; }}
 {BAR_CSS}
 .sc-bar {{ height: 6mm; -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
 .sc-dot {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
@@ -225,14 +290,7 @@ li {{ margin: 0.3mm 0; }}
 <p class="lead">全年总费用 <b>{money(totals['total'])}</b> 元，估计自己要付
 <span class="big">{money(totals['out_of_pocket'])}</span> 元，占总费用 {share(totals['out_of_pocket'], totals['total'])}。</p>
 {bar_html(result)}
-<div class="cols"><div>
-<h2>各项报销（全年）</h2>
-<table><tr><th>项目</th><th class="num">金额（元）</th></tr>{tier_rows}
-<tr><td><b>个人自付</b></td><td class="num"><b>{money(totals['out_of_pocket'])}</b></td></tr></table>
-</div><div>
-<h2>每次看病</h2>
-<table><tr><th>就诊</th><th class="num">总费用</th><th>报销</th><th class="num">自付</th></tr>{''.join(visit_rows)}</table>
-</div></div>
+{visits_block}
 {"<h2>怎么算的</h2><ul>" + "".join(formulas) + "</ul>" if formulas else ""}
 {"<h2>身份</h2><p>" + _e(choice["reason"]) + "</p>" if choice else ""}
 {"<h2>对比</h2><p>" + _e(" ".join(compare)) + "</p>" if compare else ""}
