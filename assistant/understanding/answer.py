@@ -71,18 +71,18 @@ def _bill(slots: dict) -> dict:
         return {"answer": f"这笔费用还不能计算：{error.message}", "citations": [], "slots": shown,
                 "follow_up": "请核对金额后再问一次。", "settlement": None}
     result["assumptions"].insert(0, f"问题里没有说就诊日期，按{pack.name}（{pack.valid_from}至{pack.valid_to}）计算")
-    return {"answer": _bill_words(pack, result), "citations": _bill_citations(result), "slots": shown,
+    return {"answer": _bill_words(pack, result, "basic_paid" in slots), "citations": _bill_citations(result), "slots": shown,
             "follow_up": None, "settlement": result}
 
 
-def _bill_words(pack, result: dict) -> str:
+def _bill_words(pack, result: dict, from_slip: bool) -> str:
     totals = result["totals"]
     paid = "，".join(f"{TIER_NAMES[t]} {yuan(totals[t])} 元" for t in TIER_NAMES if totals[t] > 0)
     who = name_of("identities", result["identity_applied"])
     words = (f"按{pack.name}估算（{who}）：总费用 {yuan(totals['total'])} 元，"
              f"{paid or '各项均不支付'}，个人自付约 {yuan(totals['out_of_pocket'])} 元。")
-    if any("假设" in line or "本地配置" in line or "外部来源" in line for line in result["assumptions"]):
-        words += "其中有些数字是假设值（见计算依据），有医院结算单的可以填上“基本医保已支付”再算一次。"
+    if not from_slip:
+        words += "基本医保是按假设的起付线和比例估的，有医院结算单的，说出“医保报了多少”可以算得更准。"
     return words + "以医院“一站式”结算为准。"
 
 

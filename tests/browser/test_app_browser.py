@@ -262,7 +262,7 @@ def test_kiosk_goes_back_to_the_start_when_idle_and_keeps_nothing(open_app):
 @pytest.mark.parametrize("page_name", ["chat", "about", "documents"])
 def test_other_pages_render_chinese_at_phone_width(open_app, page_name):
     app = open_app(PHONE, path=page_name)
-    marker = {"chat": ".st-key-sc-chat-placeholder", "about": ".st-key-sc-about",
+    marker = {"chat": ".st-key-sc-chat", "about": ".st-key-sc-about",
               "documents": ".st-key-sc-documents"}[page_name]
     app.page.wait_for_selector(marker)
     assert_fits_width(app, PHONE["width"])
