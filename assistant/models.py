@@ -68,13 +68,15 @@ def parse_date(value, label: str) -> dt.date:
                 return dt.date(*(int(part) for part in match.groups()))
             except ValueError:
                 break
-    raise InputError(f"{label}“{text}”不是有效日期，请按 2023-06-01 这样的格式填写。", label)
+    raise InputError(f"{label}“{text}”不是有效日期，请按 2023-06-01 这样的格式填写。", "date")
 
 
-def parse_amount(value, label: str, *, required: bool = True) -> Decimal | None:
+def parse_amount(value, label: str, *, required: bool = True, field: str | None = None) -> Decimal | None:
+    """An amount in yuan, exact to the fen; InputError names `field` (the case's key) when given."""
+    field = field or label
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise InputError(f"请填写{label}（元）。", label)
+            raise InputError(f"请填写{label}（元）。", field)
         return None
     if isinstance(value, str):
         text = value.strip().replace(",", "").replace("，", "").removesuffix("元").strip()
@@ -83,22 +85,22 @@ def parse_amount(value, label: str, *, required: bool = True) -> Decimal | None:
     try:
         amount = to_decimal(text)
     except (InvalidOperation, ValueError, TypeError):
-        raise InputError(f"{label}“{value}”不是数字，请只填写金额（元），例如 12345.67。", label) from None
+        raise InputError(f"{label}“{value}”不是数字，请只填写金额（元），例如 12345.67。", field) from None
     if not amount.is_finite():
-        raise InputError(f"{label}“{value}”不是有效金额，请填写具体数字。", label)
+        raise InputError(f"{label}“{value}”不是有效金额，请填写具体数字。", field)
     if amount < 0:
-        raise InputError(f"{label}不能是负数（填的是 {value}），请填写实际金额。", label)
+        raise InputError(f"{label}不能是负数（填的是 {value}），请填写实际金额。", field)
     if amount > ABSURD_AMOUNT:
-        raise InputError(f"{label} {value} 元超过1000万元，请检查是否多输了位数。", label)
+        raise InputError(f"{label} {value} 元超过1000万元，请检查是否多输了位数。", field)
     if amount != amount.quantize(FEN):
-        raise InputError(f"{label} {value} 超过两位小数，金额请精确到分（如 123.45）。", label)
+        raise InputError(f"{label} {value} 超过两位小数，金额请精确到分（如 123.45）。", field)
     return amount.quantize(FEN)
 
 
 def _code(field_name: str, value, label: str, allowed_hint: str) -> str:
     code = code_for(field_name, value) if value is not None else None
     if code is None:
-        raise InputError(f"{label}“{value}”无法识别，请填写{allowed_hint}。", label)
+        raise InputError(f"{label}“{value}”无法识别，请填写{allowed_hint}。", field_name)
     return code
 
 
@@ -146,15 +148,16 @@ def _visit(raw, position: int, case_date) -> Visit:
     level = pick("hospital_level", "level2", "乡镇卫生院、一级、二级或三级", "医院等级")
     location = pick("location", "local", "本地、省内或省外", "就医地")
     referral = pick("referral", "not_needed", "无需、已转诊或未转诊", "转诊情况")
-    total = parse_amount(raw.get("total"), f"{label}的总费用")
-    out_of_catalog = parse_amount(raw.get("out_of_catalog"), f"{label}的目录外费用", required=False)
+    total = parse_amount(raw.get("total"), f"{label}的总费用", field="total")
+    out_of_catalog = parse_amount(raw.get("out_of_catalog"), f"{label}的目录外费用", required=False,
+                                  field="out_of_catalog")
     if out_of_catalog is None:
         defaults.append("out_of_catalog")
         out_of_catalog = Decimal("0.00")
-    category_b = parse_amount(raw.get("category_b"), f"{label}的乙类费用", required=False)
+    category_b = parse_amount(raw.get("category_b"), f"{label}的乙类费用", required=False, field="category_b")
     if category_b is None:
         category_b = Decimal("0.00")
-    basic_paid = parse_amount(raw.get("basic_paid"), f"{label}的基本医保已支付", required=False)
+    basic_paid = parse_amount(raw.get("basic_paid"), f"{label}的基本医保已支付", required=False, field="basic_paid")
     if out_of_catalog + category_b > total:
         raise InputError(
             f"{label}的目录外费用（{out_of_catalog}）加乙类费用（{category_b}）超过了总费用（{total}），请核对结算单。",
@@ -199,16 +202,16 @@ def parse_case(raw) -> Case:
         insurance=insurance,
         contribution_tier=contribution_tier,
         identities=parse_identities(raw.get("identities")),
-        per_capita_income=_positive_statistic(raw.get("per_capita_income"), "上年居民人均可支配收入"),
+        per_capita_income=_positive_statistic(raw.get("per_capita_income"), "上年居民人均可支配收入", "per_capita_income"),
         rural_per_capita_income=_positive_statistic(raw.get("rural_per_capita_income"),
-                                                    "上年农村牧区常住居民人均可支配收入"),
+                                                    "上年农村牧区常住居民人均可支配收入", "rural_per_capita_income"),
         visits=visits,
         defaults=tuple(defaults),
     )
 
 
-def _positive_statistic(value, label):
-    amount = parse_amount(value, label, required=False)
+def _positive_statistic(value, label, field):
+    amount = parse_amount(value, label, required=False, field=field)
     if amount is not None and amount == 0:
-        raise InputError(f"{label}不能为0，请填写统计公报的数字或不填（使用政策包中的数字）。", label)
+        raise InputError(f"{label}不能为0，请填写统计公报的数字或不填（使用政策包中的数字）。", field)
     return amount

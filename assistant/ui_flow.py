@@ -4,7 +4,7 @@ The app asks one question at a time; this module knows which questions there are
 choices are called in the words people use, whether an answer is usable (each message one
 Chinese sentence from the core's own parsers where it has one), and how the answers become
 CONTRACT.md's case. No rule of any policy lives here: the policy is picked by the core's
-`select_pack`, amounts are parsed by `parse_amount`, the 目录外 estimate comes from the pack.
+`policy_for`, amounts are parsed by `parse_amount`, the 目录外 estimate comes from the pack.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from .knowledge.documents import documents
 from .knowledge.packs import Pack, packs
 from .lexicon import choices, code_for
 from .models import parse_amount, parse_case
-from .settlement.api import select_pack
+from .settlement.api import policy_for
 
 # The steps of the flow, in order. Steps from "kind" to "bill" are asked once per visit.
 STEPS = ("where", "insurance", "identities", "kind", "level", "place", "bill", "visits", "result")
@@ -138,9 +138,7 @@ def policy_or_problem(region: str | None, day: dt.date | None) -> tuple[Pack | N
     if day is None:
         return None, "请选择就诊日期（今年第一次看病的日期）。", "date"
     try:
-        stub = parse_case({"region": region, "date": day.isoformat(),
-                           "visits": [{"date": day.isoformat(), "kind": "inpatient", "total": 0}]})
-        return select_pack(stub), None, None
+        return policy_for(region=region, day=day), None, None
     except InputError as error:
         return None, error.message, "date" if error.field == "date" else "region"
 

@@ -131,3 +131,29 @@ def test_region_and_date_pick_the_policy(cli):
 def test_usage_error_is_chinese_and_exits_2(cli):
     done = cli("frobnicate")
     assert done.returncode == 2 and "用法" in done.stderr
+
+
+@pytest.mark.parametrize("visit_change, field", [
+    ({"total": -1}, "total"), ({"total": "abc"}, "total"), ({"out_of_catalog": 99999}, "out_of_catalog"),
+    ({"basic_paid": 59999}, "basic_paid"), ({"date": "2023-13-01"}, "date"), ({"kind": "体检"}, "kind"),
+    ({"hospital_level": "四级"}, "hospital_level")])
+def test_every_input_error_names_the_field_to_fix(visit_change, field):
+    from assistant.errors import InputError
+    from assistant.settlement import settle
+    with pytest.raises(InputError) as raised:
+        settle({**EXAMPLE, "visits": [{**EXAMPLE["visits"][0], **visit_change}]})
+    assert raised.value.field == field
+
+
+def test_policy_for_region_and_day():
+    import datetime as dt
+
+    from assistant.errors import InputError
+    from assistant.settlement.api import policy_for
+    assert policy_for(region="天津", day=dt.date(2023, 5, 1)).id == "tianjin-2023"
+    with pytest.raises(InputError) as raised:
+        policy_for(region="天津", day=dt.date(2024, 5, 1))
+    assert raised.value.field == "date"
+    with pytest.raises(InputError) as raised:
+        policy_for(policy="naiman-2019")
+    assert "历史" in raised.value.message

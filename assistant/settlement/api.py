@@ -1,6 +1,7 @@
 """The public entry: a case in, CONTRACT.md's result out. The app and the command both call `settle`."""
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import json
@@ -25,28 +26,35 @@ DEFAULT_NOTES = {
 
 
 def select_pack(case: Case) -> Pack:
+    day = case.date or min(v.date for v in case.visits)
+    return policy_for(region=case.region, day=day, policy=case.policy)
+
+
+def policy_for(region: str | None = None, day: dt.date | None = None, policy: str | None = None) -> Pack:
+    """The pack a policy id names, or the one for a region on a day; InputError says what to fix."""
     available = packs()
-    if case.policy:
-        pack = available.get(case.policy)
+    if policy:
+        pack = available.get(policy)
         if pack is None:
-            doc = documents().get(case.policy)
+            doc = documents().get(policy)
             if doc is not None:
                 raise InputError(f"“{doc.title}”是{doc.status_name}，目前不能用于计算报销金额，只能查询政策原文。", "policy")
             names = "、".join(f"{p.id}（{p.region}）" for p in available.values())
-            raise InputError(f"没有编号为“{case.policy}”的政策，可选：{names}。", "policy")
+            raise InputError(f"没有编号为“{policy}”的政策，可选：{names}。", "policy")
         return pack
-    if not case.region:
+    if not region:
         raise InputError("请填写地区（如 巴彦淖尔市、天津市）或政策编号，才能确定适用的政策。", "region")
-    day = case.date or min(v.date for v in case.visits)
-    matching = [p for p in available.values() if _region_matches(p, case.region)]
+    matching = [p for p in available.values() if _region_matches(p, region)]
     if not matching:
         regions = "、".join(p.region for p in available.values())
-        raise InputError(f"暂时没有“{case.region}”的政策，目前可计算的地区：{regions}。", "region")
+        raise InputError(f"暂时没有“{region}”的政策，目前可计算的地区：{regions}。", "region")
+    if day is None:
+        raise InputError("请填写就诊日期，才能确定适用哪一年的政策。", "date")
     for pack in matching:
         if pack.covers(day):
             return pack
     spans = "、".join(f"{p.valid_from}至{p.valid_to}" for p in matching)
-    raise InputError(f"{case.region}目前只有 {spans} 的政策，日期 {day} 不在其中，请核对就诊日期。", "date")
+    raise InputError(f"{region}目前只有 {spans} 的政策，日期 {day} 不在其中，请核对就诊日期。", "date")
 
 
 def _region_matches(pack: Pack, region: str) -> bool:
