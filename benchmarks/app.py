@@ -53,21 +53,8 @@ def first_page(browser, starts: int) -> list[tuple[float, float]]:
 
 
 def to_result(app: App) -> None:
-    app.step("where")
-    app.choose("sc_w_region", "巴彦淖尔市")
-    app.date("sc_w_date", "20230601")
-    app.next("insurance")
-    app.choose("sc_w_insurance", "城乡居民")
-    app.next("identities")
-    app.tick("sc_w_id_minimum_living")
-    app.next("kind")
-    app.choose("sc_w_v0_kind", "住院")
-    app.next("level")
-    app.choose("sc_w_v0_hospital_level", "三级医院")
-    app.next("place")
-    app.choose("sc_w_v0_location", "本地")
-    app.choose("sc_w_v0_referral", "已经转诊")
-    app.next("bill")
+    app.answer_person("巴彦淖尔市", identity_key="sc_w_id_minimum_living")
+    app.answer_visit("住院", "三级医院", "本地", "已经转诊")
     app.fill("sc_w_v0_total", "60000")
     app.choose("sc_w_v0_ooc_known", "知道")
     app.fill("sc_w_v0_out_of_catalog", "3000")

@@ -135,6 +135,27 @@ class App:
         self.press("sc_back")
         self.step(step)
 
+    def answer_person(self, region: str, insurance: str = "城乡居民", identity_key: str | None = None) -> None:
+        """Steps 1–3 from the start: where and when (2023-06-01), insurance, one identity or none."""
+        self.step("where")
+        self.choose("sc_w_region", region)
+        self.date("sc_w_date", "20230601")
+        self.next("insurance")
+        self.choose("sc_w_insurance", insurance)
+        self.next("identities")
+        self.tick(identity_key or "sc_w_identity_none")
+
+    def answer_visit(self, kind: str, level: str, location: str, referral: str) -> None:
+        """Steps 4–6 of the first visit, ending on the bill step."""
+        self.next("kind")
+        self.choose("sc_w_v0_kind", kind)
+        self.next("level")
+        self.choose("sc_w_v0_hospital_level", level)
+        self.next("place")
+        self.choose("sc_w_v0_location", location)
+        self.choose("sc_w_v0_referral", referral)
+        self.next("bill")
+
     # ---- reading ----
 
     def amount(self, selector: str) -> Decimal:
