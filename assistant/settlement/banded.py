@@ -38,8 +38,15 @@ def year_amount(schedule: Schedule, base: Decimal) -> Decimal:
 
 
 def _pieces(schedule: Schedule, base: Decimal) -> list[str]:
-    return [f"{f'({yuan(top)} − {yuan(lower)})' if lower else yuan(top)} × {percent(ratio)}"
-            for lower, top, ratio in _segments(schedule, base)]
+    pieces = []
+    for lower, top, ratio in _segments(schedule, base):
+        upper = f"个人负担 {yuan(top)}" if top == base else yuan(top)
+        if not lower:
+            pieces.append(f"{upper} × {percent(ratio)}")
+            continue
+        floor = f"起付线 {yuan(lower)}" if lower == schedule.deductible else yuan(lower)
+        pieces.append(f"({upper} − {floor}) × {percent(ratio)}")
+    return pieces
 
 
 def payment(schedule: Schedule, before: Decimal, paid_before: Decimal, base: Decimal) -> tuple[Decimal, bool]:

@@ -99,6 +99,8 @@ class Run:
         if item.is_assumption:
             kind = SOURCE_KIND[type(item.source).__name__]
             text = getattr(item.source, "external", None) or getattr(item.source, "local_config", "")
+            url = getattr(item.source, "url", None)
+            text += f"，{url}" if url else ""
             line = f"{description}：{shown}（{kind}：{text}）"
         else:
             line = f"{description}：{shown}"
