@@ -10,9 +10,13 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from decimal import ROUND_DOWN, Decimal
+from typing import TYPE_CHECKING
 
-from .knowledge.documents import documents
-from .knowledge.packs import Citation, Pack, packs
+from .knowledge.plain import is_citation
+from .knowledge.store import documents, packs
+
+if TYPE_CHECKING:
+    from .knowledge.packs import Pack
 from .lexicon import name_of
 from .money import FEN, ZERO, percent, to_decimal, yuan
 from .settlement import settle
@@ -28,7 +32,7 @@ def out_of_catalog_share(pack: Pack, day: dt.date, level: str) -> tuple[Decimal,
     value = item.value
     share = value.get(level, value.get("level1")) if isinstance(value, dict) else value
     citation = None
-    if isinstance(item.source, Citation):
+    if is_citation(item.source):
         citation = {"doc": item.source.doc, "clause": item.source.clause, "quote": item.source.quote}
     return Decimal(share), citation, item.derived
 

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from .knowledge.documents import documents
+from .knowledge.store import documents
 from .lexicon import code_for, lexicon
 
 SNIPPET = 60  # characters of context around a match

@@ -9,14 +9,18 @@ CONTRACT.md's case. No rule of any policy lives here: the policy is picked by th
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 from dataclasses import dataclass
 from decimal import Decimal
 
 from .compare import estimate_out_of_catalog
 from .errors import InputError
 from .knowledge.catalog import policy_rows
-from .knowledge.documents import documents
-from .knowledge.packs import Pack, packs
+from .knowledge.store import documents
+from .knowledge.store import packs
+
+if TYPE_CHECKING:
+    from .knowledge.packs import Pack
 from .lexicon import choices, code_for
 from .models import parse_amount, parse_case
 from .settlement.api import policy_for

@@ -10,7 +10,7 @@ import html
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from .knowledge.documents import documents
+from .knowledge.store import documents
 from .lexicon import name_of
 from .money import ZERO
 

@@ -10,8 +10,8 @@ import pytest
 
 from assistant import ui_flow as flow
 from assistant.compare import compare_identities, compare_referral, estimate_out_of_catalog
-from assistant.knowledge.documents import documents
-from assistant.knowledge.packs import packs
+from assistant.knowledge.store import documents
+from assistant.knowledge.store import packs
 from assistant.lexicon import code_for
 from assistant.search import search
 from assistant.settlement import settle

@@ -2,7 +2,7 @@
 import json
 from decimal import Decimal
 
-from assistant.knowledge.documents import documents
+from assistant.knowledge.store import documents
 from assistant.settlement import settle
 from assistant.understanding.amounts import chinese_number
 from assistant.understanding.answer import ask

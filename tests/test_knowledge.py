@@ -5,8 +5,10 @@ import pytest
 import yaml
 
 from assistant.errors import KnowledgeError
-from assistant.knowledge.documents import documents
-from assistant.knowledge.packs import Citation, load_pack_file, packs
+from assistant.knowledge.store import documents
+from assistant.knowledge.packs import load_pack_file
+from assistant.knowledge.plain import is_citation
+from assistant.knowledge.store import packs
 from assistant.settlement import settle
 from conftest import SHARED
 
@@ -62,7 +64,7 @@ def test_every_parameter_has_a_source_and_every_assumed_one_says_why():
         for name, parameter in pack.parameters.items():
             for value in parameter.values:
                 source = value.source
-                if isinstance(source, Citation):
+                if is_citation(source):
                     continue
                 text = getattr(source, "external", None) or getattr(source, "local_config", None)
                 assert text and len(text) > 6, f"{pack.id} {name}"

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from assistant import ui_flow as flow
-from assistant.knowledge.documents import documents
+from assistant.knowledge.store import documents
 from assistant.ui_present import ASSUMPTION_HELP, STATUS_SHORT
 from assistant.ui_about import last_update
 from views import common

@@ -191,7 +191,7 @@ def status_badge(doc_id: str) -> str:
 
 
 def _status_code(doc_id: str) -> str:
-    from assistant.knowledge.documents import documents
+    from assistant.knowledge.store import documents
     doc = documents().get(doc_id)
     return doc.status if doc else "unknown"
 

@@ -8,10 +8,10 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from ..errors import KnowledgeError
 from .files import knowledge_path, read_yaml
+from .plain import STATUS_NAMES, DocumentRules  # noqa: F401  (STATUS_NAMES for callers)
+from .store import documents  # noqa: F401  (the loaded documents, for callers that import them from here)
 
 Status = Literal["current", "historical", "draft", "framework"]
-STATUS_NAMES = {"current": "现行有效", "historical": "历史文件（已过期）", "draft": "征求意见稿（未生效）",
-                "framework": "框架性文件（原则要求）"}
 
 
 class Clause(BaseModel):
@@ -29,7 +29,7 @@ class Clause(BaseModel):
         return value
 
 
-class Document(BaseModel):
+class Document(BaseModel, DocumentRules):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     id: str
     title: str
@@ -56,30 +56,11 @@ class Document(BaseModel):
             raise ValueError("a document needs at least one clause")
         return clauses
 
-    def clause(self, clause_id: str) -> Clause | None:
-        return self._index().get(clause_id)
-
-    def _index(self) -> dict[str, Clause]:
-        index = self.__dict__.get("_clause_index")
-        if index is None:
-            index = {c.id: c for c in self.clauses}
-            self.__dict__["_clause_index"] = index
-        return index
-
-    @property
-    def status_name(self) -> str:
-        return STATUS_NAMES[self.status]
-
 
 def describe_validation(path, error: ValidationError) -> str:
     first = error.errors()[0]
     where = ".".join(str(part) for part in first["loc"])
     return f"{path.name}: field {where}: {first['msg']}"
-
-
-def documents() -> dict[str, Document]:
-    from .store import knowledge
-    return knowledge()["documents"]
 
 
 def load_documents() -> dict[str, Document]:

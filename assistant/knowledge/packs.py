@@ -12,7 +12,9 @@ from typing import Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..errors import KnowledgeError
-from .documents import Document, describe_validation
+from .documents import Document, describe_validation, load_documents
+from .plain import ConditionRules, GroupRules, PackRules, ParameterRules, ParamValueRules
+from .store import packs  # noqa: F401  (the loaded packs, for callers that import them from here)
 from .files import knowledge_path, read_yaml
 
 TIERS = ("basic", "critical_illness", "medical_aid", "tilted_aid", "major_illness_aid", "poverty_fund")
@@ -54,7 +56,7 @@ class Band(_Strict):
 Value = Union[Decimal, dict[str, Decimal], list[Band]]
 
 
-class ParamValue(_Strict):
+class ParamValue(_Strict, ParamValueRules):
     start: dt.date = Field(alias="from")
     end: dt.date = Field(alias="to")
     value: Value
@@ -68,12 +70,9 @@ class ParamValue(_Strict):
             raise ValueError(f"period ends ({self.end}) before it starts ({self.start})")
         return self
 
-    @property
-    def is_assumption(self) -> bool:
-        return not isinstance(self.source, Citation)
 
 
-class Parameter(_Strict):
+class Parameter(_Strict, ParameterRules):
     description: str
     unit: Literal["yuan", "ratio", "bands"]
     by: Literal["hospital_level", "insurance"] | None = None
@@ -92,12 +91,6 @@ class Parameter(_Strict):
             if (self.unit == "bands") != isinstance(item.value, list):
                 raise ValueError("bands must be a list of {upto, ratio} and only bands")
         return self
-
-    def at(self, day: dt.date) -> ParamValue | None:
-        for item in self.values:
-            if item.start <= day <= item.end:
-                return item
-        return None
 
 
 class BasicRule(_Strict):
@@ -119,7 +112,7 @@ class Basic(_Strict):
     rules: list[BasicRule]
 
 
-class Condition(_Strict):
+class Condition(_Strict, ConditionRules):
     field: Literal["referral", "location", "hospital_level"]
     in_: list[str] | None = Field(default=None, alias="in")
     not_in: list[str] | None = None
@@ -127,13 +120,8 @@ class Condition(_Strict):
     message: str
     citations: list[Citation] = Field(min_length=1)
 
-    def allows(self, value: str) -> bool:
-        if self.in_ is not None and value not in self.in_:
-            return False
-        return not (self.not_in is not None and value in self.not_in)
 
-
-class Group(_Strict):
+class Group(_Strict, GroupRules):
     identities: list[str] | Literal["all"]
     deductible: str | None = None
     deductible_of: str | None = None
@@ -147,9 +135,6 @@ class Group(_Strict):
         if (self.ratio is None) == (self.bands is None):
             raise ValueError("a group needs exactly one of ratio or bands")
         return self
-
-    def covers(self, identity: str | None) -> bool:
-        return self.identities == "all" or (identity is not None and identity in self.identities)
 
 
 class TierRule(_Strict):
@@ -202,7 +187,7 @@ class IdentityEntry(_Strict):
     source: Citation
 
 
-class Pack(_Strict):
+class Pack(_Strict, PackRules):
     id: str
     name: str
     region: str
@@ -222,25 +207,6 @@ class Pack(_Strict):
     tiers: list[Tier]
     flags: list[FlagRule] = []
     eligibility: list[EligibilityRule] = []
-
-    def param(self, name: str, day: dt.date) -> ParamValue | None:
-        key = (id(self), name, day)
-        try:
-            return _FOUND[key]
-        except KeyError:
-            found = _FOUND[key] = self.parameters[name].at(day)
-            return found
-
-    @property
-    def identity_order(self) -> tuple[str, ...]:
-        return tuple(self.identities)
-
-    def covers(self, day: dt.date) -> bool:
-        return self.valid_from <= day <= self.valid_to
-
-
-# (pack object, parameter, day) -> value: the same lookups repeat for every visit of every case.
-_FOUND: dict[tuple[int, str, dt.date], ParamValue | None] = {}
 
 
 def _check_citation(cite: Citation, docs: dict[str, Document], where: str) -> None:
@@ -318,8 +284,7 @@ def _check_pack(pack: Pack, docs: dict[str, Document], name: str) -> None:
 
 def load_pack_file(path, docs: dict[str, Document] | None = None) -> Pack:
     if docs is None:
-        from .documents import documents
-        docs = documents()
+        docs = load_documents()
     try:
         pack = Pack.model_validate(read_yaml(path))
     except ValidationError as error:
@@ -328,11 +293,6 @@ def load_pack_file(path, docs: dict[str, Document] | None = None) -> Pack:
         raise KnowledgeError(f"{path.name}: field id: '{pack.id}' should match the file name")
     _check_pack(pack, docs, path.name)
     return pack
-
-
-def packs() -> dict[str, Pack]:
-    from .store import knowledge
-    return knowledge()["packs"]
 
 
 def load_packs(docs: dict[str, Document]) -> dict[str, Pack]:

@@ -28,10 +28,22 @@ def _fingerprint() -> list[tuple[str, int, int]]:
 
 def _build() -> dict:
     from .documents import load_documents
-    from .packs import load_packs
     from .files import knowledge_path, read_yaml
+    from .packs import load_packs
+    from .plain import plain
     docs = load_documents()
-    return {"documents": docs, "packs": load_packs(docs), "lexicon": read_yaml(knowledge_path("lexicon.yaml"))}
+    return {"documents": plain(docs), "packs": plain(load_packs(docs)),
+            "lexicon": read_yaml(knowledge_path("lexicon.yaml"))}
+
+
+def documents() -> dict:
+    """Document id -> the validated document (plain objects)."""
+    return knowledge()["documents"]
+
+
+def packs() -> dict:
+    """Pack id -> the validated policy pack (plain objects)."""
+    return knowledge()["packs"]
 
 
 @lru_cache(maxsize=1)

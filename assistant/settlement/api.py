@@ -2,20 +2,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
-
 import json
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import orjson
 
 from ..errors import InputError
-from ..knowledge.documents import documents
-from ..knowledge.packs import Pack, packs
+from ..knowledge.store import documents, packs
 from ..lexicon import name_of
 from ..models import Case, parse_case
 from ..money import yuan
 from .context import Run, cite
 from .year import TIER_ORDER, YearResult, settle_year
+
+if TYPE_CHECKING:  # the schema classes, for reading; settling uses their plain copies
+    from ..knowledge.packs import Pack
 
 DEFAULT_NOTES = {
     "hospital_level": "未填写医院等级，按二级医院计算",
@@ -170,10 +172,14 @@ def _decimal(value):
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-def dumps(result: dict, indent: int | None = None) -> str:
-    """Amounts as JSON numbers with exactly their two decimals (60000.00)."""
+def dump_bytes(result: dict, indent: int | None = None) -> bytes:
+    """UTF-8 JSON; amounts as JSON numbers with exactly their two decimals (60000.00)."""
     option = orjson.OPT_INDENT_2 if indent else 0
-    return orjson.dumps(result, default=_decimal, option=option).replace(_OPEN, b"").replace(_CLOSE, b"").decode()
+    return orjson.dumps(result, default=_decimal, option=option).replace(_OPEN, b"").replace(_CLOSE, b"")
+
+
+def dumps(result: dict, indent: int | None = None) -> str:
+    return dump_bytes(result, indent).decode()
 
 
 def settle_json(text: str) -> str:

@@ -3,13 +3,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
-from ..knowledge.packs import BasicRule
 from ..lexicon import name_of
 from ..models import KIND_NAMES, Visit
 from ..money import ZERO, fen, percent, yuan
 from .context import Run, cites
+
+if TYPE_CHECKING:  # the schema classes, for reading; settling uses their plain copies
+    from ..knowledge.packs import BasicRule
 
 
 @dataclass

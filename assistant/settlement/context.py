@@ -4,13 +4,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from ..knowledge.packs import Citation, Pack, ParamValue
+from ..knowledge.plain import is_citation
 from ..lexicon import name_of
 from ..money import fen, percent, yuan
 from ..models import Case
 
-SOURCE_KIND = {"ExternalSource": "外部来源", "LocalSource": "本地配置，文件未规定"}
+if TYPE_CHECKING:  # the schema classes, for reading; settling uses their plain copies
+    from ..knowledge.packs import Citation, Pack, ParamValue
+
+SOURCE_KIND = {"external": "外部来源", "local_config": "本地配置，文件未规定"}
 
 
 _CITED: dict[int, dict] = {}
@@ -73,7 +77,7 @@ class Run:
 
     def citation_of(self, name: str, day: dt.date) -> dict | None:
         item = self.pack.param(name, day)
-        return cite(item.source) if item is not None and isinstance(item.source, Citation) else None
+        return cite(item.source) if item is not None and is_citation(item.source) else None
 
     def _note(self, name: str, item: ParamValue, key: str | None) -> None:
         memo = (id(self.pack), name, id(item), key)
@@ -97,7 +101,7 @@ class Run:
         else:
             shown = _show(shown, self.pack.parameters[name].unit)
         if item.is_assumption:
-            kind = SOURCE_KIND[type(item.source).__name__]
+            kind = SOURCE_KIND["external" if hasattr(item.source, "external") else "local_config"]
             text = getattr(item.source, "external", None) or getattr(item.source, "local_config", "")
             url = getattr(item.source, "url", None)
             text += f"，{url}" if url else ""

@@ -3,14 +3,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from ..knowledge.packs import Group, Tier
 from ..lexicon import name_of
 from ..models import KIND_NAMES, Visit
 from ..money import ZERO, fen, percent, yuan
 from .banded import Schedule, explain, payment
 from .basic import BasicState, basic_payment
 from .context import Run, cites
+
+if TYPE_CHECKING:  # the schema classes, for reading; settling uses their plain copies
+    from ..knowledge.packs import Group, Tier
 
 TIER_ORDER = ("basic", "critical_illness", "medical_aid", "tilted_aid", "major_illness_aid", "poverty_fund")
 

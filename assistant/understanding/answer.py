@@ -10,8 +10,7 @@ import re
 from functools import lru_cache
 
 from ..errors import InputError
-from ..knowledge.documents import documents
-from ..knowledge.packs import packs
+from ..knowledge.store import documents, packs
 from ..lexicon import lexicon, name_of
 from ..money import yuan
 from .slots import read_slots

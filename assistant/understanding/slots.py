@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..knowledge.documents import documents
-from ..knowledge.packs import packs
+from ..knowledge.store import documents, packs
 from ..lexicon import lexicon
 from .amounts import amounts_in
 
