@@ -27,7 +27,9 @@ def _key(word: str) -> str:
 
 
 def code_for(field: str, word) -> str | None:
-    return lexicon()["lookup"][field].get(_key(word))
+    table = lexicon()["lookup"][field]
+    found = table.get(word) if isinstance(word, str) else None  # most input is a code already
+    return found if found is not None else table.get(_key(word))
 
 
 def name_of(field: str, code: str | None) -> str:
