@@ -17,3 +17,6 @@ if [ "$want_test" = test ]; then
 else
   .venv/bin/python -m pip install -q --disable-pip-version-check -e .
 fi
+# Bytecode for the project itself, so each start does not recompile it (some environments set
+# PYTHONDONTWRITEBYTECODE, which stops Python from caching it on import).
+.venv/bin/python -m compileall -q assistant views app.py >/dev/null || true
