@@ -33,8 +33,8 @@ def flags(run: Run, year) -> None:
         if rule.identities is not None and run.identity not in rule.identities:
             continue
         quoted = cites(rule.citations)
-        share = run.value(rule.share, day) if rule.type == "burden_above" else None
         if rule.type == "burden_above":
+            share = run.value(rule.share, day)
             if burden is None:  # after basic and 大病 (bayannur 第十条)
                 burden = sum((v.visit.total - _paid(v, "basic") - _paid(v, "critical_illness") for v in visits), ZERO)
             threshold = fen(share * run.statistic(rule.statistic, day))

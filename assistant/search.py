@@ -30,10 +30,6 @@ class Hit:
     score: float
     status: str
 
-    def as_dict(self) -> dict:
-        return {"doc": self.doc, "clause": self.clause, "heading": self.heading,
-                "snippet": self.snippet, "score": self.score, "status": self.status}
-
 
 @lru_cache(maxsize=1)
 def _index() -> tuple[tuple[str, str, str, str, str, str], ...]:
@@ -171,6 +167,3 @@ def highlight_words(query: str) -> list[str]:
     words = keywords(query)
     return list(dict.fromkeys([*words, *(other for word in words for other in _synonyms(word))]))
 
-
-def search_dicts(query: str, **options) -> list[dict]:
-    return [hit.as_dict() for hit in search(query, **options)]

@@ -17,7 +17,6 @@ from .plain import ConditionRules, GroupRules, PackRules, ParameterRules, ParamV
 from .store import packs  # noqa: F401  (the loaded packs, for callers that import them from here)
 from .files import knowledge_path, read_yaml
 
-TIERS = ("basic", "critical_illness", "medical_aid", "tilted_aid", "major_illness_aid", "poverty_fund")
 KINDS = Literal["inpatient", "outpatient", "chronic_outpatient"]
 INSURANCE = Literal["resident", "employee"]
 IDENTITY_CODES = ("extreme_poverty", "orphan", "minimum_living", "near_minimum_living",

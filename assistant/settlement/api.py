@@ -90,7 +90,7 @@ def settle_case(case: Case) -> dict:
         years[best] = settle_year(Run(pack, case, candidates[best]), visits)
     year = years[best]
     run = year.run
-    from ..eligibility import eligibility, flags
+    from ..eligibility import eligibility, flags  # here, not at the top: eligibility imports settlement
     for code in case.identities:
         if code not in pack.identities:
             run.flag("identity_not_in_policy",
@@ -186,4 +186,4 @@ def settle_json(text: str) -> str:
     return dumps(settle(loads(text)))
 
 
-__all__ = ["settle", "settle_json", "select_pack", "loads", "dumps", "Decimal"]
+__all__ = ["settle", "settle_json", "select_pack", "policy_for", "loads", "dumps", "dump_bytes"]

@@ -132,4 +132,4 @@ def _show(value: Decimal, unit: str) -> str:
     return percent(value) if unit == "ratio" else f"{yuan(value)} 元"
 
 
-__all__ = ["Run", "cite", "fen", "yuan", "percent"]
+__all__ = ["Run", "cite", "cites"]
