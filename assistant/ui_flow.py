@@ -294,7 +294,7 @@ def check_bill(visit: dict, visit_index: int = 0) -> dict[str, str]:
     if errors or total is None:
         return errors
     # the core's own cross-checks (目录外 + 乙类 within the total, 基本医保 within 目录内)
-    raw = {"kind": "inpatient", "date": "2023-01-01", "total": str(total),
+    raw = {"kind": "inpatient", "date": dt.date.today().isoformat(), "total": str(total),  # only amounts are checked here
            "out_of_catalog": str(ooc) if ooc is not None else None,
            "category_b": str(category_b) if category_b is not None else None,
            "basic_paid": str(basic_paid) if basic_paid is not None else None}
