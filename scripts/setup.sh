@@ -4,10 +4,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 want_test=${1:-}
+# Debian packages the tests drive: chromium and the CJK font (browser tests), postgresql (storage
+# tests start a throwaway server), a Java runtime (Spark in local mode), espeak-ng (read aloud),
+# poppler-utils (PDF to PNG) and zbar-tools (decoding the summary's QR code).
+TEST_DEBS="chromium fonts-noto-cjk postgresql default-jre-headless espeak-ng poppler-utils zbar-tools"
 if [ "$want_test" = test ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-  if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+  missing=""
+  for deb in $TEST_DEBS; do
+    dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q "install ok installed" || missing="$missing $deb"
+  done
+  if [ -n "$missing" ]; then
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
   fi
 fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
