@@ -9,10 +9,11 @@ import streamlit as st
 from assistant import ui_flow as flow
 from assistant.compare import compare_identities, compare_referral
 from assistant.errors import InputError
+from assistant.knowledge.store import tier_codes
 from assistant.settlement import settle
 from assistant.settlement.api import dumps
-from assistant.ui_present import (ASSUMPTION_HELP, TIER_HELP, bar_html, money, person_line, share,
-                                  summary_html, tier_name, visit_title)
+from assistant.ui_present import (ASSUMPTION_HELP, bar_html, money, person_line, share,
+                                  summary_html, tier_help, tier_name, visit_title)
 from views import common
 
 CACHE, SHOW_FORMULA = "sc_cache", "sc_show_formula"
@@ -77,8 +78,7 @@ def show_tiers(result: dict) -> None:
     st.subheader("每一项报销了多少", anchor=False)
     if many:
         rows = "".join(f"<tr><td>{tier_name(t)}</td><td class='num'>{money(result['totals'][t])}</td></tr>"
-                       for t in ("basic", "critical_illness", "medical_aid", "tilted_aid", "major_illness_aid",
-                                 "poverty_fund") if result["totals"].get(t))
+                       for t in tier_codes() if result["totals"].get(t))
         st.markdown(f"<table class='sc-table' data-testid='sc-year-totals'><tr><th>全年合计</th>"
                     f"<th class='num'>元</th></tr>{rows}<tr><td><b>个人自付</b></td><td class='num'><b>"
                     f"{money(result['totals']['out_of_pocket'])}</b></td></tr></table>", unsafe_allow_html=True)
@@ -100,7 +100,7 @@ def tier_card(number: int, tier: dict) -> None:
             f'<span class="sc-tier-amount{"" if paid else " sc-zero"}" data-testid="sc-tier-amount" '
             f'data-tier="{tier["tier"]}" data-visit="{number}" data-amount="{tier["amount"]}">'
             f'{money(tier["amount"])} 元</span></div>'
-            f'<div class="sc-help">{common.escape(TIER_HELP.get(tier["tier"], ""))}</div>{formula}'
+            f'<div class="sc-help">{common.escape(tier_help(tier["tier"]))}</div>{formula}'
             f'{common.citations_html(tier["citations"], "政策原文依据")}', unsafe_allow_html=True)
         common.clause_buttons(tier["citations"], key=f"sc_cite_{number}_{tier['tier']}")
 

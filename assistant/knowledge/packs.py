@@ -152,7 +152,7 @@ class NotFor(_Strict):
 
 
 class Tier(_Strict):
-    tier: Literal["critical_illness", "medical_aid", "tilted_aid", "major_illness_aid", "poverty_fund"]
+    tier: str  # a code of knowledge/tiers.yaml (checked on load, with the order)
     name: str
     citations: list[Citation] = Field(min_length=1)
     not_for: list[NotFor] = []
@@ -219,6 +219,11 @@ def _check_citation(cite: Citation, docs: dict[str, Document], where: str) -> No
         raise KnowledgeError(f"{where}.quote: '{cite.quote}' not found verbatim in {cite.doc} {cite.clause}")
 
 
+def _tier_codes() -> tuple[str, ...]:
+    from .store import load_tiers
+    return tuple(t["code"] for t in load_tiers(read_yaml(knowledge_path("tiers.yaml"))))
+
+
 def _check_pack(pack: Pack, docs: dict[str, Document], name: str) -> None:
     if pack.document not in docs:
         raise KnowledgeError(f"{name}: field document: no document '{pack.document}'")
@@ -249,8 +254,14 @@ def _check_pack(pack: Pack, docs: dict[str, Document], name: str) -> None:
         need(rule.deductible, where + ".deductible", ("yuan",))
         need(rule.ratio, where + ".ratio", ("ratio",))
         need(rule.limit, where + ".limit", ("yuan",))
+    order = _tier_codes()
     for t, tier in enumerate(pack.tiers):
         base = f"tiers[{t}]"
+        if tier.tier not in order[1:]:
+            raise KnowledgeError(f"{name}: field {base}.tier: '{tier.tier}' is not a later tier of tiers.yaml "
+                                 f"({', '.join(order[1:])})")
+        if t and order.index(tier.tier) <= order.index(pack.tiers[t - 1].tier):
+            raise KnowledgeError(f"{name}: field {base}.tier: '{tier.tier}' is out of the settlement order of tiers.yaml")
         for i, cite in enumerate(tier.citations):
             _check_citation(cite, docs, f"{name}: field {base}.citations[{i}]")
         for i, absent in enumerate(tier.not_for):

@@ -14,7 +14,8 @@ from ..lexicon import name_of
 from ..models import Case, parse_case
 from ..money import yuan
 from .context import Run, cite
-from .year import TIER_ORDER, YearResult, settle_year
+from ..knowledge.store import tier_codes
+from .year import YearResult, settle_year
 
 if TYPE_CHECKING:  # the schema classes, for reading; settling uses their plain copies
     from ..knowledge.packs import Pack
@@ -117,7 +118,7 @@ def _note_defaults(run: Run, case: Case, pack: Pack) -> None:
 
 
 def _result(pack: Pack, year: YearResult, years: list[YearResult], candidates, entitled) -> dict:
-    totals = {key: year.totals[key] for key in ("total", "policy_scope", *TIER_ORDER, "out_of_pocket")}
+    totals = {key: year.totals[key] for key in ("total", "policy_scope", *tier_codes(), "out_of_pocket")}
     result = {
         "policy": pack.id,
         "identity_applied": year.identity,

@@ -10,13 +10,11 @@ from ..models import KIND_NAMES, Visit
 from ..money import ZERO, fen, percent, yuan
 from .banded import Schedule, explain, payment
 from .basic import BasicState, basic_payment
+from ..knowledge.store import tier_codes
 from .context import Run, cites
 
 if TYPE_CHECKING:  # the schema classes, for reading; settling uses their plain copies
     from ..knowledge.packs import Group, Tier
-
-TIER_ORDER = ("basic", "critical_illness", "medical_aid", "tilted_aid", "major_illness_aid", "poverty_fund")
-
 
 @dataclass
 class VisitResult:
@@ -47,7 +45,8 @@ def policy_scope(run: Run, visit: Visit) -> tuple[Decimal, str | None]:
 
 
 def settle_year(run: Run, visits: list[Visit]) -> YearResult:
-    totals = dict.fromkeys(TIER_ORDER, ZERO)
+    order = tier_codes()
+    totals = dict.fromkeys(order, ZERO)
     totals["total"] = ZERO
     totals["policy_scope"] = ZERO
     contribution = _contribution_tier(run)
@@ -74,7 +73,7 @@ def settle_year(run: Run, visits: list[Visit]) -> YearResult:
         totals["total"] += visit.total
         totals["policy_scope"] += scope
         results.append(result)
-    totals["out_of_pocket"] = totals["total"] - sum(totals[name] for name in TIER_ORDER)
+    totals["out_of_pocket"] = totals["total"] - sum(totals[name] for name in order)
     return YearResult(identity=run.identity, visits=results, totals=totals, run=run)
 
 

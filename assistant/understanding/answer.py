@@ -10,14 +10,12 @@ import re
 from functools import lru_cache
 
 from ..errors import InputError
-from ..knowledge.store import documents, packs
+from ..knowledge.store import documents, packs, tier_codes, tier_name
 from ..lexicon import lexicon, name_of
 from ..money import yuan
 from .slots import read_slots
 
 BILL_WORDS = ("报销", "报多少", "能报", "自付", "花了", "自己付", "自己出", "掏", "花费", "费用", "一共")
-TIER_NAMES = {"basic": "基本医保", "critical_illness": "大病保险", "medical_aid": "医疗救助", "tilted_aid": "倾斜救助",
-              "major_illness_aid": "重特大疾病医疗救助", "poverty_fund": "健康扶贫兜底"}
 FOLLOW_UPS = {
     "policy": "请问您在哪个地区参保？（例如巴彦淖尔市、天津市）",
     "kind": "请问这次是住院、普通门诊，还是门诊慢特病？",
@@ -76,7 +74,7 @@ def _bill(slots: dict) -> dict:
 
 def _bill_words(pack, result: dict, from_slip: bool) -> str:
     totals = result["totals"]
-    paid = "，".join(f"{TIER_NAMES[t]} {yuan(totals[t])} 元" for t in TIER_NAMES if totals[t] > 0)
+    paid = "，".join(f"{tier_name(t)} {yuan(totals[t])} 元" for t in tier_codes() if totals[t] > 0)
     who = name_of("identities", result["identity_applied"])
     words = (f"按{pack.name}估算（{who}）：总费用 {yuan(totals['total'])} 元，"
              f"{paid or '各项均不支付'}，个人自付约 {yuan(totals['out_of_pocket'])} 元。")
