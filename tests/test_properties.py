@@ -30,7 +30,7 @@ LIMITS = {  # (tier, annual limit) as the packs cite them
     "tianjin-2023": [("major_illness_aid", Decimal(200000))],
 }
 
-cents = st.integers(min_value=0, max_value=60_000_000).map(lambda c: Decimal(c) / 100)
+cents = st.integers(min_value=1, max_value=60_000_000).map(lambda c: Decimal(c) / 100)  # a bill is never 0
 
 
 @st.composite
@@ -42,8 +42,10 @@ def visits(draw):
         "date": f"2023-{draw(st.integers(1, 12)):02d}-{draw(st.integers(1, 28)):02d}",
         "kind": draw(st.sampled_from(["inpatient", "outpatient", "chronic_outpatient"])),
         "hospital_level": draw(st.sampled_from(["township", "level1", "level2", "level3"])),
-        "location": draw(st.sampled_from(["local", "in_province", "out_of_province"])),
-        "referral": draw(st.sampled_from(["not_needed", "referred", "not_referred"])),
+        "location": (location := draw(st.sampled_from(["local", "in_province", "out_of_province"]))),
+        # CONTRACT "Referral": not_needed only where the hospital is local
+        "referral": draw(st.sampled_from(["not_needed", "referred", "not_referred"] if location == "local"
+                                         else ["referred", "not_referred"])),
         "total": total,
         "out_of_catalog": Decimal(str(out_of_catalog)),
         "category_b": category_b,
@@ -138,7 +140,7 @@ def test_a_more_protected_identity_never_pays_more(data):
     policy = data.draw(st.sampled_from(sorted(IDENTITIES)))
     case = data.draw(cases(policy))
     for visit in case["visits"]:
-        visit["location"] = "local"
+        visit["location"] = "local"  # every referral is valid locally
     pays = []
     for identities in PROTECTION[policy]:
         pays.append(settle({**case, "identities": identities})["totals"]["out_of_pocket"])
