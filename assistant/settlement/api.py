@@ -14,7 +14,7 @@ from ..knowledge.catalog import check_day, policy_for, span
 from ..knowledge.store import documents, tier_codes, tier_name
 from ..lexicon import name_of
 from ..models import Case, parse_case
-from ..money import ZERO, yuan
+from ..money import ZERO, fen, yuan
 from .context import Notes, Run, cite
 from .flags import flags
 from .ranges import fill_unknowns, out_of_pocket_range, readings
@@ -205,9 +205,9 @@ def _thresholds(year: YearResult) -> list[dict]:
         deductible = state.schedule.deductible
         if deductible <= 0 or state.base >= deductible:
             continue
-        remaining = deductible - state.base
+        remaining = fen(deductible - state.base)
         name = tier_name(state.tier.tier)
-        shown.append({"tier": state.tier.tier, "deductible": deductible, "accumulated": state.base,
+        shown.append({"tier": state.tier.tier, "deductible": fen(deductible), "accumulated": fen(state.base),
                       "remaining": remaining, "message": f"再自付 {yuan(remaining)} 元，{name}开始报销"})
     return shown
 
