@@ -57,6 +57,11 @@ def show_result(answers: dict, on_back, on_restart) -> None:
             f'<b>{money(totals["total"] - totals["out_of_pocket"])}</b> 元</div>', unsafe_allow_html=True)
         st.caption(f"{answers['region']} · {person_line(case)}")
         st.markdown(bar_html(result), unsafe_allow_html=True)
+        spread = result.get("range")
+        if spread:
+            low, high = spread["out_of_pocket"]["low"], spread["out_of_pocket"]["high"]
+            st.info(f"有些情况您不清楚，实际自付可能在 {money(low)} 元到 {money(high)} 元之间：" +
+                    "；".join(spread["because"][:-1]), icon=":material/help:")
         choice = result.get("identity_choice")
         if choice:
             st.info(choice["reason"], icon=":material/badge:")
@@ -144,11 +149,12 @@ def show_comparisons(found: dict) -> None:
 
 
 def show_assumptions(result: dict, notes: list[dict]) -> None:
-    count = len(notes) + len(result["assumptions"])
+    count = len({*(note["text"] for note in notes), *result["assumptions"]})
     with st.expander(f"计算时用到的假设（{count} 条）"):
         lines = [f"<li>{common.escape(note['text'])}{common.citations_html(note['citations'], '依据')}</li>"
                  for note in notes]
-        lines += [f"<li>{common.escape(line)}</li>" for line in result["assumptions"]]
+        noted = {note["text"] for note in notes}
+        lines += [f"<li>{common.escape(line)}</li>" for line in result["assumptions"] if line not in noted]
         st.markdown(f'<div class="sc-help">{common.escape(ASSUMPTION_HELP)}</div><ul>{"".join(lines)}</ul>',
                     unsafe_allow_html=True)
 
