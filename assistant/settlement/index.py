@@ -49,7 +49,6 @@ class PackIndex:
         self._rules: dict[tuple, tuple] = {}
         self._schedules: dict[tuple, Compiled] = {}
         self._notes: dict[tuple, str | None] = {}
-        self._quotes: dict[int, tuple[Quote, ...]] = {}
         self.variants: dict[str, object] = {}  # reading code -> the pack read the other way (ranges.py)
 
     # parameters -----------------------------------------------------------------------------
@@ -100,13 +99,10 @@ class PackIndex:
             line += f"；{item.reading}"
         return line
 
-    def quotes(self, citations) -> tuple[Quote, ...]:
-        """A pack's citation list as quote tuples (the list belongs to the pack, so its id is stable here)."""
-        key = id(citations)
-        found = self._quotes.get(key)
-        if found is None:
-            found = self._quotes[key] = tuple(quote_of(c) for c in citations)
-        return found
+    @staticmethod
+    def quotes(citations) -> tuple[Quote, ...]:
+        """A pack's citation list as quote tuples (a handful each: cheaper to make than to look up)."""
+        return tuple((c.doc, c.clause, c.quote) for c in citations)
 
     def value_quotes(self, name: str, day: dt.date) -> tuple[Quote, ...]:
         item = self.item(name, day)
