@@ -6,6 +6,7 @@ up in the documents; nothing found means saying so, never citing something loose
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from functools import lru_cache
 
@@ -54,7 +55,8 @@ def _bill(slots: dict) -> dict:
         return {"answer": lead + "要估算能报多少，还需要知道一件事。", "citations": [], "slots": shown,
                 "follow_up": FOLLOW_UPS[missing[0]], "settlement": None}
     from ..settlement import settle
-    visit = {"date": pack.valid_from.isoformat(), "kind": slots["kind"], "total": slots["total"]}
+    day = dt.date.today() if pack.covers(dt.date.today()) else pack.valid_from  # a bill with no date: this year's
+    visit = {"date": day.isoformat(), "kind": slots["kind"], "total": slots["total"]}
     for name in ("hospital_level", "location", "referral", "out_of_catalog", "basic_paid"):
         if name in slots:
             visit[name] = slots[name]
@@ -67,7 +69,7 @@ def _bill(slots: dict) -> dict:
     except InputError as error:
         return {"answer": f"这笔费用还不能计算：{error.message}", "citations": [], "slots": shown,
                 "follow_up": "请核对金额后再问一次。", "settlement": None}
-    result["assumptions"].insert(0, f"问题里没有说就诊日期，按{pack.name}（{pack.valid_from}至{pack.valid_to}）计算")
+    result["assumptions"].insert(0, f"问题里没有说就诊日期，按今年（{day}）的{pack.name}计算")
     return {"answer": _bill_words(pack, result, "basic_paid" in slots), "citations": _bill_citations(result), "slots": shown,
             "follow_up": None, "settlement": result}
 
