@@ -34,7 +34,8 @@ def _build() -> dict:
     docs = load_documents()
     return {"documents": plain(docs), "packs": plain(load_packs(docs)),
             "lexicon": read_yaml(knowledge_path("lexicon.yaml")),
-            "tiers": load_tiers(read_yaml(knowledge_path("tiers.yaml")))}
+            "tiers": (tiers := load_tiers(read_yaml(knowledge_path("tiers.yaml")))),
+            "tier_codes": tuple(t["code"] for t in tiers)}
 
 
 TIER_FIELDS = ("code", "name", "short", "help")
@@ -76,7 +77,7 @@ def tiers() -> tuple[dict, ...]:
 
 def tier_codes() -> tuple[str, ...]:
     """The tier codes in settlement order (the keys of a result's totals between policy_scope and out_of_pocket)."""
-    return tuple(t["code"] for t in tiers())
+    return knowledge()["tier_codes"]
 
 
 def tier_name(code: str) -> str:

@@ -215,8 +215,7 @@ def _thresholds(year: YearResult) -> list[dict]:
 def _basis(pack: Pack, notes: Notes) -> dict:
     """What the figures rest on: the policy, its newest document, and a fingerprint of the values used."""
     doc = documents().get(pack.document)
-    used = sorted("|".join(str(part) for part in item) for item in notes.used)
-    digest = hashlib.sha256("\n".join(used).encode("utf-8")).hexdigest()[:12]
+    digest = hashlib.sha256("\n".join(sorted(notes.used)).encode("utf-8")).hexdigest()[:12]
     return {"policy": pack.id, "document": doc.title if doc else pack.document,
             "status": doc.status if doc else pack.status,
             "rules_read": pack.reviewed.isoformat() if getattr(pack, "reviewed", None) else None,

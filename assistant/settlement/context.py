@@ -28,7 +28,7 @@ class Notes:
     """What the runs of one result note: shared by the years of a case, so the result lists them once."""
     assumptions: dict[str, None] = field(default_factory=dict)  # ordered set
     flags: list[dict] = field(default_factory=list)
-    used: dict[tuple, None] = field(default_factory=dict)  # (pack, parameter, value's start, value) used
+    used: dict[str, None] = field(default_factory=dict)  # every parameter value used ("pack|name|start|key|value")
 
 
 @dataclass
@@ -56,18 +56,17 @@ class Run:
         item = self.index.item(name, day)
         raw = item.value
         if self.explain:
-            line = self.index.note(name, item, key)
+            line, mark = self.index.noted(name, item, key)
             if line is not None:
                 self.notes.assumptions[line] = None
-            shown = raw.get(key, raw.get("level1")) if isinstance(raw, dict) else raw
-            self.notes.used[(self.pack.id, name, item.start, str(shown))] = None
+            self.notes.used[mark] = None
         return raw.get(key, raw.get("level1")) if isinstance(raw, dict) else raw
 
     def statistic(self, name: str, day: dt.date) -> Decimal:
         override = self.override(name)
         if override is not None:
             if self.explain:
-                self.notes.used[(self.pack.id, name, "case", str(override))] = None
+                self.notes.used[f"{self.pack.id}|{name}|case||{override}"] = None
             return override
         return self.value(name, day)
 

@@ -39,7 +39,7 @@ class Compiled:
     schedule: Schedule
     quotes: tuple[Quote, ...]
     notes: tuple[str, ...]
-    used: tuple[tuple[str, dt.date, str], ...]  # (parameter, value's start, value shown) for the fingerprint
+    used: tuple[str, ...]  # the values it rests on, as the fingerprint records them
 
 
 class PackIndex:
@@ -68,12 +68,19 @@ class PackIndex:
 
     def note(self, name: str, item, key: str | None) -> str | None:
         """The assumption line for a value that is not a quoted clause or that we read one way."""
+        return self.noted(name, item, key)[0]
+
+    def noted(self, name: str, item, key: str | None) -> tuple[str | None, str]:
+        """(assumption line or None, the value as the fingerprint records it)."""
         memo = (name, item.start, key)
         try:
             return self._notes[memo]
         except KeyError:
-            line = self._notes[memo] = self._describe(name, item, key)
-            return line
+            raw = item.value
+            shown = raw.get(key, raw.get("level1")) if isinstance(raw, dict) and key is not None else raw
+            mark = f"{self.pack.id}|{name}|{item.start}|{key or ''}|{_fingerprint_value(shown)}"
+            found = self._notes[memo] = (self._describe(name, item, key), mark)
+            return found
 
     def _describe(self, name: str, item, key: str | None) -> str | None:
         if item.reading is None and not item.is_assumption:
@@ -148,10 +155,10 @@ class PackIndex:
 
         def value(name: str):
             item = self.item(name, day)
-            line = self.note(name, item, None)
+            line, mark = self.noted(name, item, None)
             if line:
                 notes[line] = None
-            used.append((name, item.start, _fingerprint_value(item.value)))
+            used.append(mark)
             return item.value
 
         deductible = Decimal("0.00")

@@ -49,6 +49,8 @@ class YearResult:
 
 
 def policy_scope(run: Run, visit: Visit) -> tuple[Decimal, str | None]:
+    if not run.explain and not visit.category_b:  # comparing identities: no 乙类, nothing to look up
+        return visit.total - visit.out_of_catalog, None
     rate = run.value("category_b_self_pay", visit.date, run.case.insurance)
     self_pay = fen(visit.category_b * rate) if visit.category_b else ZERO
     scope = visit.total - visit.out_of_catalog - self_pay
@@ -147,9 +149,9 @@ def _tier_payment(run: Run, tier: Tier, t: int, visit: Visit, base: Decimal, rea
             (as_dicts(index.quotes(tier.citations)) if words else None)
     if words:  # what the schedule rests on, noted as computing it would have
         run.assumptions.update(dict.fromkeys(compiled.notes))
-        run.notes.used.update(dict.fromkeys((run.pack.id, *u) for u in compiled.used))
+        run.notes.used.update(dict.fromkeys(compiled.used))
         if group.deductible_of and run.override(group.deductible_of) is not None:
-            run.notes.used[(run.pack.id, group.deductible_of, "case", str(run.override(group.deductible_of)))] = None
+            run.notes.used[f"{run.pack.id}|{group.deductible_of}|case||{run.override(group.deductible_of)}"] = None
     before, paid_before = state.base, state.paid
     amount, capped = payment(schedule, before, paid_before, base)
     state.base = before + base
