@@ -187,7 +187,7 @@ def _result(case: Case, plan: Plan, years: list[YearResult], candidates, compare
     if spread is not None:
         result["range"] = spread
     found, lines = readings(case, _distinct(plan), totals["out_of_pocket"],
-                            lambda swap: _best(case, plan, swap=swap))
+                            lambda swap: _best(case, plan, swap=swap), candidates)
     if found:
         result["readings"] = found
         result["assumptions"].extend(lines)
