@@ -43,12 +43,22 @@ _DATE_PATTERNS = (
 )
 
 
+def shown(value) -> str:
+    """What the person typed, short enough for a one-line message (a pasted list is named, not printed)."""
+    if isinstance(value, dict):
+        return "（一组键值）"
+    if isinstance(value, (list, tuple)):
+        return "（一个列表）"
+    text = str(value)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
 def parse_date(value, label: str) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = str(value).strip() if value is not None else ""
+    text = value.strip() if isinstance(value, str) else ""
     for pattern in _DATE_PATTERNS:
         match = pattern.match(text)
         if match:
@@ -56,7 +66,7 @@ def parse_date(value, label: str) -> dt.date:
                 return dt.date(*(int(part) for part in match.groups()))
             except ValueError:
                 break
-    raise InputError(f"{label}“{text}”不是有效日期，请按 2023-06-01 这样的格式填写。", "date")
+    raise InputError(f"{label}“{shown(text if isinstance(value, str) else value)}”不是有效日期，请按 2023-06-01 这样的格式填写。", "date")
 
 
 def parse_amount(value, label: str, *, required: bool = True, field: str | None = None,
@@ -74,18 +84,18 @@ def parse_amount(value, label: str, *, required: bool = True, field: str | None 
     try:
         amount = to_decimal(text)
     except (InvalidOperation, ValueError, TypeError):
-        raise InputError(f"{label}“{value}”不是数字，请只填写金额（元），例如 12345.67。", field) from None
+        raise InputError(f"{label}“{shown(value)}”不是数字，请只填写金额（元），例如 12345.67。", field) from None
     if not amount.is_finite():
-        raise InputError(f"{label}“{value}”不是有效金额，请填写具体数字。", field)
+        raise InputError(f"{label}“{shown(value)}”不是有效金额，请填写具体数字。", field)
     if amount < 0:
-        raise InputError(f"{label}不能是负数（填的是 {value}），请填写实际金额。", field)
+        raise InputError(f"{label}不能是负数（填的是 {shown(value)}），请填写实际金额。", field)
     if amount > ABSURD_AMOUNT:
-        raise InputError(f"{label} {value} 元超过1000万元，请检查是否多输了位数。", field)
+        raise InputError(f"{label} {shown(value)} 元超过1000万元，请检查是否多输了位数。", field)
     if amount != amount.quantize(FEN):
-        raise InputError(f"{label} {value} 超过两位小数，金额请精确到分（如 123.45）。", field)
+        raise InputError(f"{label} {shown(value)} 超过两位小数，金额请精确到分（如 123.45）。", field)
     if positive and amount == 0:
         raise InputError(f"{label}要大于 0 元，请填写结算单上的医疗费用总额。", field)
-    return amount.quantize(FEN)
+    return amount.quantize(FEN).copy_abs()  # "-0" is 0.00, never shown as -0.00
 
 
 def is_unknown(value) -> bool:
@@ -93,9 +103,9 @@ def is_unknown(value) -> bool:
 
 
 def parse_code(field: str, value, label: str, allowed_hint: str) -> str:
-    code = code_for(field, value) if value is not None else None
+    code = code_for(field, value) if isinstance(value, str) else None
     if code is None:
-        raise InputError(f"{label}“{value}”无法识别，请填写{allowed_hint}。", field)
+        raise InputError(f"{label}“{shown(value)}”无法识别，请填写{allowed_hint}。", field)
     return code
 
 
@@ -109,13 +119,13 @@ def parse_identities(raw) -> tuple[str, ...]:
     codes: list[str] = []
     for word in raw:
         if not isinstance(word, str):
-            raise InputError(f"身份“{word}”无法识别，请填写身份的名称，例如 低保对象。", "identities")
+            raise InputError(f"身份“{shown(word)}”无法识别，请填写身份的名称，例如 低保对象。", "identities")
         if is_ordinary(word):
             continue
         code = code_for("identities", word)
         if code is None:
             raise InputError(
-                f"身份“{word}”无法识别，请填写低保对象、特困人员、孤儿、低保边缘家庭成员、监测对象、"
+                f"身份“{shown(word)}”无法识别，请填写低保对象、特困人员、孤儿、低保边缘家庭成员、监测对象、"
                 "因病致贫重病患者等，或不填（普通参保人）。", "identities")
         if code not in codes:
             codes.append(code)
@@ -196,7 +206,9 @@ def read_visit(raw, position: int = 0, case_date=None, *, label: str | None = No
         problems.setdefault("basic_paid", (
             f"{label}的基本医保已支付（{basic_paid}）超过了目录内费用（总费用 {total} − 目录外 {ooc}），请核对结算单。"))
     disease = raw.get("disease")
-    values["disease"] = str(disease) if disease else None
+    if disease and not isinstance(disease, str):
+        problems["disease"] = f"{label}的疾病名称请写成文字，例如 肺癌。"
+    values["disease"] = disease.strip() or None if isinstance(disease, str) else None
     return values, problems
 
 
