@@ -6,6 +6,7 @@ ID numbers are masked (1505**********1234) in every file unless the caller passe
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from decimal import Decimal
 from pathlib import Path
@@ -83,6 +84,10 @@ def write_table(rows: Iterable[ScreenRow], out_path: str | Path, errors: Iterabl
 def _cell_text(value) -> str:
     if isinstance(value, Decimal):
         return f"{value:.2f}"
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+        return value.date().isoformat()  # an Excel date cell, read back as a date on re-import
+    if isinstance(value, dt.date):
+        return value.isoformat()
     return "" if value is None else str(value)
 
 
@@ -110,26 +115,30 @@ def _write_parquet(path: Path, headers, rows) -> None:
 
 
 def _xlsx(sheets) -> bytes:
-    """A write-only workbook (streams rows: 100,000 members fit in little memory)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    book = Workbook(write_only=True)
-    for title, headers, rows in sheets:
-        sheet = book.create_sheet(title)
-        sheet.append(list(headers))
-        money = None
-        for row in rows:
-            cells = []
-            for value in row:
-                if isinstance(value, Decimal):  # a number Excel can add up, shown with its two decimals
-                    money = WriteOnlyCell(sheet, value=value)
-                    money.number_format = "0.00"
-                    cells.append(money)
-                else:
-                    cells.append(value)
-            sheet.append(cells)
+    """A workbook written row by row (XlsxWriter's constant-memory mode: 100,000 members in little memory,
+    several times faster than openpyxl). Amounts are numbers Excel can add up, shown with two decimals;
+    a Decimal goes in as its exact text (at most 10 digits and 2 decimals, so a double holds it exactly)."""
+    import xlsxwriter
     buffer = io.BytesIO()
-    book.save(buffer)
+    book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "strings_to_numbers": False,
+                                        "strings_to_formulas": False, "strings_to_urls": False})
+    money = book.add_format({"num_format": "0.00"})
+    bold = book.add_format({"bold": True})
+    for title, headers, rows in sheets:
+        sheet = book.add_worksheet(title)
+        sheet.write_row(0, 0, list(headers), bold)
+        sheet.freeze_panes(1, 0)
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row):
+                if value is None or value == "":
+                    continue
+                if isinstance(value, Decimal):
+                    sheet.write_number(r, c, value, money)
+                elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                    sheet.write_number(r, c, value)
+                else:  # text stays text: an ID number or 户编号 "0012" must not become a number
+                    sheet.write_string(r, c, _cell_text(value))
+    book.close()
     return buffer.getvalue()
 
 
