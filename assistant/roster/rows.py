@@ -292,6 +292,9 @@ def _visit(cell, problems: list[str]) -> dict | None:
             visit[key] = parse_amount(raw, label, field=key)
         except InputError as error:
             problems.append(error.message.rstrip("。"))
+    disease = cell("disease")
+    if disease is not None:
+        visit["disease"] = _text(disease)
     if len(problems) > before:
         return None
     total = visit["total"]
