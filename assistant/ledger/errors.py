@@ -1,14 +1,11 @@
 """What the ledger says when it refuses: always one Chinese sentence a cadre can act on."""
 from __future__ import annotations
 
+from ..errors import InputError
 
-class LedgerError(Exception):
+
+class LedgerError(InputError):
     """Input the ledger cannot take (a bad field, a missing household); `message` says what to fix."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class NotAllowed(LedgerError):

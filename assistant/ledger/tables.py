@@ -14,7 +14,7 @@ from sqlmodel import Field, SQLModel
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 
 class User(SQLModel, table=True):

@@ -23,7 +23,7 @@ def upgrade() -> None:
         sa.Column("role", sa.String(16), nullable=False),
         sa.Column("villages", sa.JSON, nullable=False),
         sa.Column("active", sa.Boolean, nullable=False),
-        sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ix_ledger_user_username", "ledger_user", ["username"], unique=True)
     op.create_table(
@@ -35,8 +35,8 @@ def upgrade() -> None:
         sa.Column("address", sa.String(200), nullable=True),
         sa.Column("per_capita_income_fen", sa.BigInteger, nullable=True),
         sa.Column("version", sa.Integer, nullable=False),
-        sa.Column("created_at", sa.DateTime, nullable=False),
-        sa.Column("updated_at", sa.DateTime, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("village", "code", name="uq_household_village_code"),
     )
     op.create_index("ix_household_village", "household", ["village"])
@@ -50,7 +50,7 @@ def upgrade() -> None:
         sa.Column("insurance", sa.String(16), nullable=False),
         sa.Column("contribution_tier", sa.String(16), nullable=True),
         sa.Column("identities", sa.Text, nullable=True),   # codes separated by commas (moved out in 0002)
-        sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ix_member_household_id", "member", ["household_id"])
     op.create_table(
@@ -74,7 +74,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("key", sa.String(64), nullable=False),
         sa.Column("household_id", sa.Integer, sa.ForeignKey("household.id", ondelete="CASCADE"), nullable=False),
-        sa.Column("imported_at", sa.DateTime, nullable=False),
+        sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ix_imported_row_key", "imported_row", ["key"], unique=True)
     op.create_index("ix_imported_row_household_id", "imported_row", ["household_id"])
@@ -89,14 +89,14 @@ def upgrade() -> None:
         sa.Column("out_of_pocket_fen", sa.BigInteger, nullable=False),
         sa.Column("totals", sa.JSON, nullable=False),
         sa.Column("result", sa.Text, nullable=False),
-        sa.Column("settled_at", sa.DateTime, nullable=False),
+        sa.Column("settled_at", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("member_id", "year", name="uq_settled_member_year"),
     )
     op.create_index("ix_settled_year_member_id", "settled_year", ["member_id"])
     op.create_table(
         "audit_entry",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("at", sa.DateTime, nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("user_id", sa.Integer, nullable=True),
         sa.Column("username", sa.String(64), nullable=False),
         sa.Column("action", sa.String(32), nullable=False),
