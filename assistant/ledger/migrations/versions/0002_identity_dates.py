@@ -45,7 +45,8 @@ def downgrade() -> None:
     with op.batch_alter_table("member") as batch:
         batch.add_column(sa.Column("identities", sa.Text, nullable=True))
     connection = op.get_bind()
-    identity = sa.table("member_identity", sa.column("member_id", sa.Integer), sa.column("code", sa.String))
+    identity = sa.table("member_identity", sa.column("id", sa.Integer), sa.column("member_id", sa.Integer),
+                        sa.column("code", sa.String))
     member = sa.table("member", sa.column("id", sa.Integer), sa.column("identities", sa.Text))
     held: dict[int, list[str]] = {}
     for member_id, code in connection.execute(sa.select(identity.c.member_id, identity.c.code)
