@@ -121,9 +121,15 @@ def household_year(session: Session, actor: Actor, household_id: int, year: int,
     return found
 
 
-def keep(session: Session, member_id: int, year: int, result: dict | None) -> SettledYear | None:
-    """Store (or replace) the member's settled year; a year that no longer settles is removed."""
+def keep(session: Session, member_id: int, year: int, result: dict | None, *,
+         replace_stale: bool = False) -> SettledYear | None:
+    """Store (or replace) the member's settled year; a year that no longer settles is removed.
+
+    A year stored under an older pack is left as it is unless `replace_stale`: `resettle` replaces
+    it and lists the change, so opening a household never hides what the new knowledge changed."""
     row = session.exec(select(SettledYear).where(SettledYear.member_id == member_id, SettledYear.year == year)).first()
+    if row is not None and not replace_stale and row.policy in packs() and row.pack_version != pack_version(row.policy):
+        return row
     if result is None:
         if row is not None:
             session.delete(row)
@@ -202,7 +208,7 @@ def resettle(session: Session, actor: Actor, rows: list[SettledYear] | None = No
         before = dict(row.totals)
         item = settle_member(home, person, held, seen)
         after = {key: f"{item.result['totals'][key]:f}" for key in TOTAL_KEYS} if item.result else None
-        keep(session, person.id, row.year, item.result)
+        keep(session, person.id, row.year, item.result, replace_stale=True)
         if after != before:
             old = Decimal(before["out_of_pocket"])
             new = Decimal(after["out_of_pocket"]) if after else None
