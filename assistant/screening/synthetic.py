@@ -33,8 +33,9 @@ def _pick(rng, values, n, null_share=0.0):
 
 
 def generate(n_persons: int, seed: int = 0, max_visits: int = 6, policies=None, first_person: int = 0,
-             visit_weights=None) -> pa.Table:
-    """n_persons person-years, each with 1..max_visits visits."""
+             visit_weights=None, invalid_share: float = 0.0) -> pa.Table:
+    """n_persons person-years, each with 1..max_visits visits; `invalid_share` of the visits carry
+    a slip amount above the policy scope or 目录外 + 乙类 above the total (which the core refuses)."""
     rng = np.random.default_rng(seed)
     chosen = [p for p in settling_packs() if policies is None or p.id in policies]
     which = rng.integers(0, len(chosen), n_persons)
@@ -75,6 +76,13 @@ def generate(n_persons: int, seed: int = 0, max_visits: int = 6, policies=None, 
     room = total - ooc - cat_b
     slip = rng.random(n) < 0.35
     basic_paid = (room * rng.random(n) * 0.9).astype(np.int64)
+    if invalid_share:
+        wrong = rng.random(n) < invalid_share
+        over_scope = wrong & (rng.random(n) < 0.5)
+        slip |= over_scope
+        basic_paid[over_scope] = (total - ooc)[over_scope]  # above the scope when 乙类 self-pay > 0
+        over_total = wrong & ~over_scope
+        cat_b[over_total] = (total - ooc + 1)[over_total]
     return pa.table({
         "person": person[owner], "policy": pa.array(policy[owner], pa.string()),
         "insurance": pa.array(insurance[owner], pa.string()),
