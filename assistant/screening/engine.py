@@ -21,11 +21,12 @@ import pyarrow.compute as pc
 
 from ..knowledge.store import packs
 from ..settlement.year import TIER_ORDER
-from .compiled import (DEFAULTS, INSURANCES, KINDS, LEVELS, LOCATIONS, NO_LIMIT, REFERRALS, CompiledPack,
+from .compiled import (DEFAULTS, INSURANCES, KINDS, LEVELS, LOCATIONS, REFERRALS, UNBOUNDED, CompiledPack,
                        compiled, half_up)
 
 MAX_FEN = 10_000_000 * 100   # models.ABSURD_AMOUNT in fen
 MAX_VISITS = 366             # models.MAX_VISITS
+_NEVER = UNBOUNDED // 10**7  # "no limit": above any year's amount, and × den still fits in int64
 AMOUNTS = ("total", "policy_scope", *TIER_ORDER, "out_of_pocket")
 
 INPUT_SCHEMA = pa.schema([
@@ -206,17 +207,19 @@ def _contribution(cp: CompiledPack, tiers: pa.ChunkedArray) -> np.ndarray:
 def _settle_pack(cp: CompiledPack, c: dict, starts: np.ndarray, counts: np.ndarray, firsts: pa.Table) -> dict:
     n_py = len(starts)
     den = cp.den
+    first = np.cumsum(np.append(0, counts[:-1]))  # each person-year's first row among `rows`
     # rows of these person-years, in order; py_of_row maps each to its person-year (0..n_py−1)
-    rows = np.repeat(starts - np.cumsum(np.append(0, counts[:-1])), counts) + np.arange(counts.sum())
+    if n_py and starts[0] == 0 and first[-1] == starts[-1] and counts.sum() == len(c["person"]):
+        rows = slice(None)                          # every row: no copies
+    else:
+        rows = np.repeat(starts - first, counts) + np.arange(counts.sum())
     py_of_row = np.repeat(np.arange(n_py), counts)
-    date = c["date"][rows]
-    epoch = cp.epoch_of(date)
-    year_epoch = np.where(epoch >= 0, epoch, 0)
+    epoch = cp.epoch_of(c["date"][rows])
+    year_epoch = np.maximum(epoch, 0)
     ins = np.maximum(c["insurance"][rows], 0)
     kind = np.maximum(c["kind"][rows], 0)
     level, loc, ref = (np.maximum(c[name][rows], 0) for name in ("hospital_level", "location", "referral"))
     total, ooc, cat_b = c["total"][rows], c["out_of_catalog"][rows], c["category_b"][rows]
-    paid_slip = c["basic_paid"][rows]
     scope = total - ooc - half_up(cat_b * cp.category_b[year_epoch, ins], den)
 
     error = np.full(n_py, None, dtype=object)
@@ -228,16 +231,24 @@ def _settle_pack(cp: CompiledPack, c: dict, starts: np.ndarray, counts: np.ndarr
     mask, foreign = _identity_bits(cp, firsts.column("identities"))
     contribution = _contribution(cp, firsts.column("contribution_tier"))
 
-    # candidates: each identity held (in the pack's order), then ordinary; column 0 = ordinary
+    # candidates: each identity held (in the pack's order), then ordinary; identity column 0 = ordinary
     n_id = len(cp.identity_order)
     mask[bad_py] = 0
-    held = ((mask[:, None] >> np.arange(n_id)) & 1).astype(bool)
-    grid = np.concatenate([np.where(held, np.arange(1, n_id + 1), -1), np.zeros((n_py, 1), dtype=np.int64)], axis=1)
-    flat = grid.ravel()
-    keep = flat >= 0
-    cand_ident = flat[keep]                                   # 0 ordinary, k+1 = identity_order[k]
-    cand_py = np.repeat(np.arange(n_py), n_id + 1)[keep]
-    n_cand = len(cand_ident)
+    holders = np.flatnonzero(mask)
+    n_cand_py = np.ones(n_py, dtype=np.int64)
+    if len(holders):
+        held = ((mask[holders, None] >> np.arange(n_id)) & 1).astype(bool)
+        n_cand_py[holders] += held.sum(axis=1)
+    cand_first = np.cumsum(np.append(0, n_cand_py[:-1]))
+    n_cand = int(n_cand_py.sum())
+    cand_py = np.repeat(np.arange(n_py), n_cand_py)
+    cand_ident = np.zeros(n_cand, dtype=np.int64)
+    if len(holders):
+        grid = np.where(held, np.arange(1, n_id + 1), 0)
+        listed = np.sort(np.where(grid > 0, grid, n_id + 1), axis=1)   # the identities held, in order
+        for column in range(n_id):
+            has = column < n_cand_py[holders] - 1
+            cand_ident[cand_first[holders[has]] + column] = listed[has, column]
 
     # wavefront layout: candidates by number of visits (most first); rows by visit rank, then candidate
     cand_count = np.where(bad_py, 0, counts)[cand_py]
@@ -246,56 +257,68 @@ def _settle_pack(cp: CompiledPack, c: dict, starts: np.ndarray, counts: np.ndarr
     max_rank = int(sorted_count[0]) if n_cand else 0
     active = np.searchsorted(-sorted_count, -np.arange(max_rank), side="left")  # candidates with a k-th visit
     offsets = np.append(0, np.cumsum(active))
-    row_start = (np.cumsum(np.append(0, counts[:-1])))[cand_py[by_length]]   # into `rows` space
+    row_start = first[cand_py[by_length]]
     w_row = np.concatenate([row_start[:a] + k for k, a in enumerate(active)]) if max_rank else np.zeros(0, np.int64)
     w_ident = np.concatenate([cand_ident[by_length[:a]] for a in active]) if max_rank else np.zeros(0, np.int64)
-    w_py = py_of_row[w_row]
+    n_w = len(w_row)
 
-    def at(values):
-        return values[w_row]
-
-    e, i_, k_, v_, f_, o_ = (at(year_epoch), at(ins), at(kind), at(level), at(ref), at(loc))
-    w_scope, w_slip = at(scope), at(paid_slip)
-    # basic: rule and its numbers per visit
-    rule = cp.basic_rule[i_, contribution[w_py], k_]
+    # basic: the rule and where its numbers sit in the tables, per row; then per wavefront row
+    n_levels = len(LEVELS)
+    rule = cp.basic_rule.reshape(-1)[(ins * len(cp.contribution_values) + contribution[py_of_row]) * len(KINDS) + kind]
     has_rule = rule >= 0
-    r0 = np.maximum(rule, 0)
-    b_mode = np.where(has_rule, cp.basic_mode[r0], 0)
-    b_key = cp.basic_key[r0]
-    b_deductible = cp.basic_deductible[e, r0, v_]
-    b_ratio = cp.basic_ratio[e, r0, v_]
-    b_limit = np.where(has_rule, cp.basic_limit[e, r0], NO_LIMIT)
-    b_group = np.where(has_rule, cp.basic_group[r0], cp.kind_group[k_])
-    slip = at(c["slip_given"][rows])
-    # later tiers: covered or not, state slot, schedule per visit
-    pci = c["per_capita_income"][rows][w_row]
-    rural = c["rural_per_capita_income"][rows][w_row]
-    statistic = np.stack([np.where(pci >= 0, pci, cp.statistics[e, 0]), np.where(rural >= 0, rural, cp.statistics[e, 1])])
-    tiers = []
-    n_flags = len(cp.flag_codes)
-    row_flags = np.zeros(len(w_row), dtype=np.int64)
-    for tt in cp.tiers:
-        r = tt.rule_of[k_, i_]
-        rr = np.maximum(r, 0)
-        g = tt.group_of[rr, w_ident]
-        gg = np.maximum(g, 0)
-        absent = tt.absent[i_]
-        reached = (absent < 0) & (r >= 0) & (g >= 0)
-        covered = reached & tt.allowed[rr, f_, o_]
-        refused = tt.refused_flag[rr, f_, o_]
-        row_flags |= np.where(absent >= 0, np.left_shift(1, np.maximum(absent, 0)), 0)
-        row_flags |= np.where(reached & (refused >= 0), np.left_shift(1, np.maximum(refused, 0)), 0)
-        s = tt.schedule
-        share = s["share"][e, rr, gg]
-        which = np.maximum(s["statistic"][e, rr, gg], 0)
-        stat = np.take_along_axis(statistic, which[None, :], axis=0)[0]
-        deductible = np.where(share >= 0, half_up(stat * np.maximum(share, 0), den), s["fixed"][e, rr, gg])
-        uppers = s["uppers"][e, rr, gg]      # [rows, bands]
-        lowers = np.maximum(deductible[:, None], np.concatenate([np.zeros((len(e), 1), np.int64), uppers[:, :-1]], axis=1))
-        tiers.append(dict(covered=covered, slot=rr, uppers=uppers, lowers=lowers, ratios=s["ratios"][e, rr, gg],
-                          limit=s["limit"][e, rr, gg], n_slots=max(tt.rule_of.max() + 1, 1)))
+    at_rule = (year_epoch * cp.basic_limit.shape[1] + np.maximum(rule, 0))
+    w_scope = scope[w_row]
+    slip_paid = np.where(c["slip_given"][rows], c["basic_paid"][rows], -1)[w_row]
+    w_level_at = (at_rule * n_levels + level)[w_row]
+    w_rule_at = np.where(has_rule, at_rule, -1 - cp.kind_group[kind])[w_row]   # −1 − group: no rule
+    deductible_table = cp.basic_deductible.reshape(-1)
+    ratio_table = cp.basic_ratio.reshape(-1)
+    n_rules = cp.basic_limit.shape[1]
+    mode_table = np.tile(cp.basic_mode, cp.n_epochs)
+    key_table = np.tile(cp.basic_key, cp.n_epochs)
+    group_table = np.tile(cp.basic_group, cp.n_epochs)
+    limit_table = np.where(cp.basic_limit.reshape(-1) >= 0, cp.basic_limit.reshape(-1), _NEVER)
+    assert len(mode_table) == cp.n_epochs * n_rules
 
-    # the year, visit rank by visit rank
+    # later tiers: a schedule id per wavefront row (the last id pays nothing, for rows a tier skips)
+    statistics = [np.where(c[name][rows] >= 0, c[name][rows], cp.statistics[year_epoch, n])
+                  for n, name in enumerate(("per_capita_income", "rural_per_capita_income"))]
+    row_flags = np.zeros(n_w, dtype=np.int64)
+    tiers = []
+    for tt in cp.tiers:
+        s = tt.schedule
+        n_tier_rules, n_groups = s["fixed"].shape[1:3]
+        r = tt.rule_of[kind, ins]
+        reach = (r >= 0) & (tt.absent[ins] < 0)
+        allowed = reach & tt.allowed[np.maximum(r, 0), ref, loc]
+        rule_key = np.where(allowed, year_epoch * n_tier_rules + r, -1)[w_row]
+        group = tt.group_of[np.maximum(r, 0)[w_row], w_ident]
+        dummy = cp.n_epochs * n_tier_rules * n_groups
+        sid = np.where((rule_key >= 0) & (group >= 0), rule_key * n_groups + group, dummy)
+        absent = tt.absent[ins]
+        if (absent >= 0).any():
+            row_flags |= np.where(absent >= 0, np.left_shift(1, np.maximum(absent, 0)), 0)[w_row]
+        refused = np.where(reach, tt.refused_flag[np.maximum(r, 0), ref, loc], -1)
+        if (refused >= 0).any():
+            row_flags |= np.where((refused[w_row] >= 0) & (group >= 0),
+                                  np.left_shift(1, np.maximum(refused[w_row], 0)), 0)
+        table = {name: np.append(s[name].reshape(dummy, *s[name].shape[3:]),
+                                 np.zeros((1, *s[name].shape[3:]), np.int64), axis=0)
+                 for name in ("fixed", "share", "statistic", "limit", "uppers", "ratios")}
+        table["share"][-1], table["limit"][-1], table["uppers"][-1] = -1, 0, UNBOUNDED
+        limit = np.where(table["limit"] >= 0, table["limit"], _NEVER)
+        share = table["share"][sid]
+        deductible = table["fixed"][sid]
+        if (table["share"] >= 0).any():
+            which = np.maximum(table["statistic"][sid], 0)
+            stat = np.where(which == 0, statistics[0][w_row], statistics[1][w_row])
+            deductible = np.where(share >= 0, half_up(stat * np.maximum(share, 0), den), deductible)
+        slot = np.append(np.repeat(np.arange(cp.n_epochs * n_tier_rules) % n_tier_rules, n_groups), n_tier_rules)
+        tiers.append(dict(sid=sid, deductible=deductible, limit=limit, uppers=table["uppers"],
+                          ratios=table["ratios"], slot=slot, n_slots=n_tier_rules + 1,
+                          banded=bool((table["uppers"][:-1] < UNBOUNDED).any())))
+
+    # the year, visit rank by visit rank: the core's state, for every candidate at once
     n_keys, n_groups = len(cp.deductible_keys), len(cp.limit_groups)
     deductible_used = np.zeros(n_keys * n_cand, dtype=np.int64)
     limit_paid = np.zeros(n_groups * n_cand, dtype=np.int64)
@@ -307,37 +330,53 @@ def _settle_pack(cp: CompiledPack, c: dict, starts: np.ndarray, counts: np.ndarr
         j = np.arange(a)
         sc = w_scope[w]
         # 基本医保 (basic.basic_payment)
-        mode = b_mode[w]
-        key = b_key[w] * n_cand + j
+        at = w_rule_at[w]
+        no_rule = at < 0
+        at = np.maximum(at, 0)
+        mode = mode_table[at]
+        key = key_table[at] * n_cand + j
         used = deductible_used[key]
-        amount = np.minimum(b_deductible[w], sc)
-        deducted = np.select([mode == 1, (mode == 2) & (used == 0), mode == 3],
-                             [amount, amount, np.minimum(np.maximum(b_deductible[w] - used, 0), sc)], 0)
-        is_slip = slip[w]
+        full = deductible_table[w_level_at[w]]
+        amount = np.minimum(full, sc)
+        slip = slip_paid[w]
+        is_slip = slip >= 0
+        deducted = np.where(mode == 1, amount, 0)
+        if (mode >= 2).any():
+            deducted = np.where((mode == 2) & (used == 0), amount, deducted)
+            annual = mode == 3
+            deducted = np.where(annual, np.minimum(np.maximum(full - used, 0), sc), deducted)
+            deducted = np.where(is_slip, 0, deducted)
+            deductible_used[key] = np.where(mode == 2, 1, np.where(annual, used + deducted, used))
         deducted = np.where(is_slip, 0, deducted)
-        deductible_used[key] = np.where(mode == 2, 1, np.where(mode == 3, used + deducted, used))
-        raw = half_up((sc - deducted) * b_ratio[w], den)
-        group = b_group[w] * n_cand + j
+        raw = half_up((sc - deducted) * ratio_table[w_level_at[w]], den)
+        group = np.where(no_rule, -1 - w_rule_at[w], group_table[at]) * n_cand + j
         spent = limit_paid[group]
-        limit = b_limit[w]
-        basic = np.where(limit >= 0, np.minimum(raw, np.maximum(limit - spent, 0)), raw)
-        basic = np.where(is_slip, w_slip[w], np.where(has_rule[w], basic, 0))
+        basic = np.minimum(raw, np.maximum(limit_table[at] - spent, 0))
+        basic = np.where(is_slip, slip, np.where(no_rule, 0, basic))
         limit_paid[group] = spent + basic
         sums[0, :a] += basic
         remaining = sc - basic
         # later tiers (banded.payment): round(F(accumulated base)) − paid so far, capped by the base
         for t, tier in enumerate(tiers):
-            covered = tier["covered"][w]
-            slot = tier["slot"][w] * n_cand + j
+            sid = tier["sid"][w]
+            slot = tier["slot"][sid] * n_cand + j
             before, paid_before = accumulated[t][slot], tier_paid[t][slot]
             after = before + remaining
-            segment = np.minimum(after[:, None], tier["uppers"][w]) - tier["lowers"][w]
-            numerator = (np.maximum(segment, 0) * tier["ratios"][w]).sum(axis=1)
-            limit = tier["limit"][w]
-            capped = (limit >= 0) & (numerator > limit * den)
-            year_total = np.where(capped, limit, half_up(numerator, den))
-            pay = np.where(covered, np.minimum(np.maximum(year_total - paid_before, 0), remaining), 0)
-            accumulated[t][slot] = np.where(covered, after, before)
+            deductible = tier["deductible"][w]
+            ratios = tier["ratios"][sid]
+            if tier["banded"]:
+                uppers = tier["uppers"][sid]
+                lower = deductible
+                numerator = np.zeros(a, dtype=np.int64)
+                for b in range(uppers.shape[1]):
+                    numerator += np.maximum(np.minimum(after, uppers[:, b]) - lower, 0) * ratios[:, b]
+                    lower = np.maximum(lower, uppers[:, b])
+            else:
+                numerator = np.maximum(after - deductible, 0) * ratios[:, 0]
+            limit = tier["limit"][sid]
+            year_total = np.where(numerator > limit * den, limit, half_up(numerator, den))
+            pay = np.minimum(np.maximum(year_total - paid_before, 0), remaining)
+            accumulated[t][slot] = after
             tier_paid[t][slot] = paid_before + pay
             sums[1 + t, :a] += pay
             remaining = remaining - pay
@@ -346,16 +385,18 @@ def _settle_pack(cp: CompiledPack, c: dict, starts: np.ndarray, counts: np.ndarr
     cand_sums = np.empty_like(sums)
     cand_sums[:, by_length] = sums
     cand_flags = np.zeros(n_cand, dtype=np.int64)
-    if len(w_row):
+    if row_flags.any():
         w_cand = np.concatenate([by_length[:a] for a in active])
         np.bitwise_or.at(cand_flags, w_cand, row_flags)
-    py_total = np.add.reduceat(total, np.cumsum(np.append(0, counts[:-1]))) if n_py else total[:0]
-    py_scope = np.add.reduceat(scope, np.cumsum(np.append(0, counts[:-1]))) if n_py else scope[:0]
+    py_total = np.add.reduceat(total, first) if n_py else total[:0]
+    py_scope = np.add.reduceat(scope, first) if n_py else scope[:0]
     oop = py_total[cand_py] - cand_sums.sum(axis=0)
-    first_cand = np.flatnonzero(np.append(True, cand_py[1:] != cand_py[:-1]))
-    least = np.minimum.reduceat(oop, first_cand)
-    best_rows = np.flatnonzero(oop == least[cand_py])
-    best = best_rows[np.append(True, cand_py[best_rows][1:] != cand_py[best_rows][:-1])]
+    if len(holders):
+        least = np.minimum.reduceat(oop, cand_first)
+        best_rows = np.flatnonzero(oop == least[cand_py])
+        best = best_rows[np.append(True, cand_py[best_rows][1:] != cand_py[best_rows][:-1])]
+    else:
+        best = np.arange(n_py)
     winner_ident = cand_ident[best]
 
     result = {"total": py_total, "policy_scope": py_scope, "out_of_pocket": oop[best]}
@@ -366,27 +407,25 @@ def _settle_pack(cp: CompiledPack, c: dict, starts: np.ndarray, counts: np.ndarr
         result[name] = cand_sums[1 + t, best]
     bits = cand_flags[best]
     bits |= np.where(foreign, 1 << cp.not_in_policy, 0)
-    bits |= _pack_flags(cp, c, rows, counts, year_epoch, winner_ident, result, level, kind, total, ooc)
+    bits |= _pack_flags(cp, c, rows, counts, first, year_epoch, winner_ident, result, level, kind, total, ooc,
+                        statistics)
     result["flags"] = {code: ((bits >> n) & 1).astype(bool) & ~bad_py for n, code in enumerate(cp.flag_codes)}
     names = np.array([None, *cp.identity_order], dtype=object)
     result["identity"] = np.where(bad_py, None, names[winner_ident])
     result["error"] = error
     for name in AMOUNTS:
         result[name] = np.where(bad_py, 0, result[name])
-    assert n_flags < 63
     return result
 
 
-def _pack_flags(cp, c, rows, counts, epoch, ident, result, level, kind, total, ooc) -> np.ndarray:
+def _pack_flags(cp, c, rows, counts, first, epoch, ident, result, level, kind, total, ooc, statistics) -> np.ndarray:
     """eligibility.flags: the burden after basic and 大病 against a statistic; 目录外 shares."""
     n_py = len(counts)
     bits = np.zeros(n_py, dtype=np.int64)
-    first = np.cumsum(np.append(0, counts[:-1]))
     first_epoch = epoch[first]
     burden = result["total"] - result["basic"] - result["critical_illness"]
-    overrides = (c["per_capita_income"][rows][first], c["rural_per_capita_income"][rows][first])
     for code, who, shares, which in cp.burden_rules:
-        stat = np.where(overrides[which] >= 0, overrides[which], cp.statistics[first_epoch, which])
+        stat = statistics[which][first]  # the case's figure, else the pack's on the year's first visit
         threshold = half_up(stat * shares[first_epoch], cp.den)
         hit = burden > threshold
         if who is not None:
