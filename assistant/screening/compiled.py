@@ -26,6 +26,7 @@ MODES = {None: 0, "per_visit": 1, "first_visit": 2, "annual": 3}
 STATISTICS = ("statistics.per_capita_income", "statistics.rural_per_capita_income")
 NO_LIMIT = -1
 UNBOUNDED = np.iinfo(np.int64).max // 4  # a band without an upper bound
+NEVER = UNBOUNDED // 10**7                # "no limit": above any year's amount, and × den still fits in int64
 
 
 def to_fen(value: Decimal) -> int:
@@ -210,6 +211,68 @@ class CompiledPack:
                 limits = np.array([[self._ratio(self._value(rule.share, d, level)) for level in LEVELS] for d in days],
                                   dtype=np.int64)
                 self.catalog_rules.append((code, who, kinds, limits))
+
+    def visit_classes(self) -> dict:
+        """Every lookup above flattened to one small table per question, indexed by a visit's class.
+
+        A visit's class is (epoch, kind, insurance, referral, location) — 54 per epoch; with the
+        identity settled under, it decides which schedule each later tier uses (or none) and
+        which warnings the tier raises. Basic's class is (epoch, insurance, contribution, kind, level).
+        """
+        found = self.__dict__.get("_classes")
+        if found is not None:
+            return found
+        E, K, I, F, O = self.n_epochs, len(KINDS), len(INSURANCES), len(REFERRALS), len(LOCATIONS)
+        e, k, i, f, o = np.meshgrid(np.arange(E), np.arange(K), np.arange(I), np.arange(F), np.arange(O), indexing="ij")
+        e, k, i, f, o = (x.reshape(-1) for x in (e, k, i, f, o))
+        idents = np.arange(1 + len(self.identity_order))
+        flags = np.zeros((len(e), len(idents)), dtype=np.int64)
+        tiers = []
+        for tt in self.tiers:
+            s = tt.schedule
+            n_rules, n_groups = s["fixed"].shape[1:3]
+            dummy = E * n_rules * n_groups
+            r = tt.rule_of[k, i]
+            rr = np.maximum(r, 0)
+            reach = (r >= 0) & (tt.absent[i] < 0)
+            allowed = reach & tt.allowed[rr, f, o]
+            group = tt.group_of[rr][:, idents]                               # [class, identity]
+            sid = np.where(allowed[:, None] & (group >= 0), ((e * n_rules + rr)[:, None]) * n_groups + group, dummy)
+            absent = tt.absent[i]
+            flags |= np.where(absent >= 0, np.left_shift(1, np.maximum(absent, 0)), 0)[:, None]
+            refused = np.where(reach, tt.refused_flag[rr, f, o], -1)
+            flags |= np.where((refused[:, None] >= 0) & (group >= 0), np.left_shift(1, np.maximum(refused, 0))[:, None], 0)
+
+            def flat(name, fill):
+                values = s[name].reshape(dummy, *s[name].shape[3:])
+                return np.concatenate([values, np.full((1, *values.shape[1:]), fill, np.int64)])
+            limit = flat("limit", 0)
+            share = flat("share", -1)
+            uppers, ratios = flat("uppers", UNBOUNDED), flat("ratios", 0)
+            n_bands = int(max(1, ((uppers[:-1] < UNBOUNDED).sum(axis=1) + 1).max())) if dummy else 1
+            n_bands = min(n_bands, uppers.shape[1])
+            tiers.append({
+                "sid": sid.astype(np.int32), "fixed": flat("fixed", 0), "share": share,
+                "statistic": np.maximum(flat("statistic", 0), 0), "has_share": bool((share >= 0).any()),
+                "limit": np.where(limit >= 0, limit, NEVER),
+                "slot": np.append(np.repeat(np.arange(E * n_rules) % n_rules, n_groups), n_rules),
+                "n_slots": n_rules + 1,
+                "uppers": [np.ascontiguousarray(uppers[:, b]) for b in range(n_bands)],
+                "ratios": [np.ascontiguousarray(ratios[:, b]) for b in range(n_bands)],
+            })
+        C, L = len(self.contribution_values), len(LEVELS)
+        e, i, c, k, v = np.meshgrid(np.arange(E), np.arange(I), np.arange(C), np.arange(K), np.arange(L), indexing="ij")
+        e, i, c, k, v = (x.reshape(-1) for x in (e, i, c, k, v))
+        rule = self.basic_rule[i, c, k]
+        rr = np.maximum(rule, 0)
+        has = rule >= 0
+        limit = self.basic_limit[e, rr]
+        basic = {"mode": np.where(has, self.basic_mode[rr], 0), "key": self.basic_key[rr],
+                 "group": np.where(has, self.basic_group[rr], self.kind_group[k]), "no_rule": ~has,
+                 "deductible": self.basic_deductible[e, rr, v], "ratio": np.where(has, self.basic_ratio[e, rr, v], 0),
+                 "limit": np.where(has & (limit >= 0), limit, NEVER)}
+        found = self.__dict__["_classes"] = {"tiers": tiers, "flags": flags, "basic": basic}
+        return found
 
     def epoch_of(self, days: np.ndarray) -> np.ndarray:
         """Epoch index of each day (datetime64[D]); −1 outside the pack's validity."""

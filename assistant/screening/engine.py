@@ -21,12 +21,11 @@ import pyarrow.compute as pc
 
 from ..knowledge.store import packs
 from ..settlement.year import TIER_ORDER
-from .compiled import (DEFAULTS, INSURANCES, KINDS, LEVELS, LOCATIONS, REFERRALS, UNBOUNDED, CompiledPack,
+from .compiled import (DEFAULTS, INSURANCES, KINDS, LEVELS, LOCATIONS, REFERRALS, CompiledPack,
                        compiled, half_up)
 
 MAX_FEN = 10_000_000 * 100   # models.ABSURD_AMOUNT in fen
 MAX_VISITS = 366             # models.MAX_VISITS
-_NEVER = UNBOUNDED // 10**7  # "no limit": above any year's amount, and × den still fits in int64
 AMOUNTS = ("total", "policy_scope", *TIER_ORDER, "out_of_pocket")
 
 INPUT_SCHEMA = pa.schema([
@@ -61,28 +60,40 @@ def output_schema() -> pa.Schema:
 # ---- reading the input -----------------------------------------------------------------------
 
 def _codes(table: pa.Table, name: str, values) -> tuple[np.ndarray, np.ndarray]:
-    """(index into values, or −1; whether the cell was given)."""
-    column = table.column(name)
-    if pa.types.is_dictionary(column.type):
-        column = column.cast(pa.string())
-    given = column.is_valid().to_numpy(zero_copy_only=False)
-    index = pc.index_in(column, value_set=pa.array(values, pa.string())).fill_null(-1)
-    return index.to_numpy().astype(np.int64), given
+    """(index into values, or −1; whether the cell was given). Dictionary columns (as Parquet
+    gives them) are looked up once per distinct word."""
+    value_set = pa.array(values, pa.string())
+    parts, given = [], []
+    for chunk in table.column(name).chunks:
+        given.append(chunk.is_valid().to_numpy(zero_copy_only=False))
+        if pa.types.is_dictionary(chunk.type):
+            words = pc.index_in(chunk.dictionary.cast(pa.string()), value_set=value_set).fill_null(-1).to_numpy()
+            parts.append(np.append(words, -1)[chunk.indices.fill_null(len(words)).to_numpy()])
+        else:
+            parts.append(pc.index_in(chunk, value_set=value_set).fill_null(-1).to_numpy())
+    if not parts:
+        return np.zeros(0, np.int64), np.zeros(0, bool)
+    return np.concatenate(parts).astype(np.int64), np.concatenate(given)
 
 
 def _ints(table: pa.Table, name: str, missing: int = -1) -> np.ndarray:
     return table.column(name).cast(pa.int64()).fill_null(missing).to_numpy()
 
 
-def _read(table: pa.Table) -> tuple[dict, np.ndarray]:
-    """The columns as numpy arrays, rows sorted by person, year, date, input order."""
-    table = table.select(INPUT_SCHEMA.names)
+_JANUARY_FIRSTS = np.arange("1900", "2200", dtype="datetime64[Y]").astype("datetime64[D]").astype(np.int64)
+
+
+def _read(table: pa.Table) -> tuple[dict, np.ndarray | None]:
+    """The columns as numpy arrays, rows sorted by person, year, date, input order (None: already were)."""
     person = _ints(table, "person", 0)
-    date = table.column("date").cast(pa.date32()).to_numpy(zero_copy_only=False).astype("datetime64[D]")
-    year = date.astype("datetime64[Y]").astype(np.int64) + 1970
-    order = np.lexsort((np.arange(len(person)), date, year, person))
-    if np.all(order[1:] > order[:-1]):
-        order = None  # already sorted: no copy
+    dates = table.column("date").cast(pa.date32())
+    given = dates.is_valid().to_numpy(zero_copy_only=False)
+    days = dates.cast(pa.int32()).fill_null(0).to_numpy().astype(np.int64)
+    year = np.searchsorted(_JANUARY_FIRSTS, days, side="right") + 1899
+    date = np.where(given, days, np.iinfo(np.int64).min).view("datetime64[D]")  # NaT where missing
+    same_person = person[1:] == person[:-1]
+    ordered = np.all((person[1:] > person[:-1]) | (same_person & (days[1:] >= days[:-1])))
+    order = None if ordered else np.lexsort((np.arange(len(person)), date, year, person))
     c = {"person": person, "year": year, "date": date}
     for name, values, default in (("kind", KINDS, None), ("hospital_level", LEVELS, "hospital_level"),
                                   ("location", LOCATIONS, "location"), ("referral", REFERRALS, "referral"),
@@ -91,21 +102,23 @@ def _read(table: pa.Table) -> tuple[dict, np.ndarray]:
         if default:
             index[~given] = values.index(DEFAULTS[default])
         c[name] = index
-    for name in ("total", "category_b"):
-        c[name] = _ints(table, name, 0 if name == "category_b" else -1)
+    c["total"] = _ints(table, "total", -1)
+    c["category_b"] = _ints(table, "category_b", 0)
     c["out_of_catalog"] = _ints(table, "out_of_catalog", 0)
     c["catalog_given"] = table.column("out_of_catalog").is_valid().to_numpy(zero_copy_only=False)
     c["basic_paid"] = _ints(table, "basic_paid", 0)
     c["slip_given"] = table.column("basic_paid").is_valid().to_numpy(zero_copy_only=False)
     c["per_capita_income"] = _ints(table, "per_capita_income", -1)
     c["rural_per_capita_income"] = _ints(table, "rural_per_capita_income", -1)
-    c["row"] = np.arange(len(person))
     if order is not None:
         c = {k: v[order] for k, v in c.items()}
-    return c, (np.arange(len(person)) if order is None else order)
+    return c, order
 
 
 # ---- the public entry --------------------------------------------------------------------------
+
+CHUNK = 65_536  # person-years settled together: the working arrays stay in the processor's cache
+
 
 def settle_table(table: pa.Table) -> pa.Table:
     """Visits (INPUT_SCHEMA) → one row per person-year (output_schema()); amounts in integer fen."""
@@ -118,7 +131,7 @@ def settle_table(table: pa.Table) -> pa.Table:
     new[1:] = (c["person"][1:] != c["person"][:-1]) | (c["year"][1:] != c["year"][:-1])
     starts = np.flatnonzero(new)
     counts = np.diff(np.append(starts, n))
-    first_rows = order[starts]  # rows of the input table that open each person-year
+    first_rows = starts if order is None else order[starts]  # input rows that open each person-year
     firsts = table.select(["policy", "contribution_tier", "identities"]).take(pa.array(first_rows))
     policy = firsts.column("policy").cast(pa.string())
     n_py = len(starts)
@@ -129,8 +142,7 @@ def settle_table(table: pa.Table) -> pa.Table:
     error = np.full(n_py, None, dtype=object)
     settled = np.zeros(n_py, dtype=bool)
     available = packs()
-    names = pc.unique(policy).to_pylist()
-    for name in names:
+    for name in pc.unique(policy).to_pylist():
         mask = pc.equal(policy, name).fill_null(False).to_numpy(zero_copy_only=False) if name is not None \
             else policy.is_null().to_numpy(zero_copy_only=False)
         pack = available.get(name) if name else None
@@ -138,16 +150,18 @@ def settle_table(table: pa.Table) -> pa.Table:
             error[mask] = (f"没有可计算的政策“{name}”，请核对政策编号。" if name else "请填写政策编号（policy）。")
             continue
         cp = compiled(pack)
-        py = np.flatnonzero(mask)
-        result = _settle_pack(cp, c, starts[py], counts[py], firsts.take(pa.array(py)))
-        ok = result["error"] == None  # noqa: E711 (object array)
-        error[py] = result["error"]
-        for key in AMOUNTS:
-            out[key][py] = result[key]
-        for code, values in result["flags"].items():
-            flags[code][py] = values
-        identity[py] = result["identity"]
-        settled[py[ok]] = True
+        every = np.flatnonzero(mask)
+        for at in range(0, len(every), CHUNK):
+            py = every[at:at + CHUNK]
+            result = _settle_pack(cp, c, starts[py], counts[py], firsts.take(pa.array(py)))
+            ok = result["error"] == None  # noqa: E711 (object array)
+            error[py] = result["error"]
+            for key in AMOUNTS:
+                out[key][py] = result[key]
+            for code, values in result["flags"].items():
+                flags[code][py] = values
+            identity[py] = result["identity"]
+            settled[py[ok]] = True
     columns = {"person": pa.array(c["person"][starts]), "year": pa.array(c["year"][starts].astype(np.int32)),
                "policy": policy, "identity_applied": pa.array(identity, pa.string())}
     for key in AMOUNTS:
@@ -262,118 +276,82 @@ def _settle_pack(cp: CompiledPack, c: dict, starts: np.ndarray, counts: np.ndarr
     w_ident = np.concatenate([cand_ident[by_length[:a]] for a in active]) if max_rank else np.zeros(0, np.int64)
     n_w = len(w_row)
 
-    # basic: the rule and where its numbers sit in the tables, per row; then per wavefront row
-    n_levels = len(LEVELS)
-    rule = cp.basic_rule.reshape(-1)[(ins * len(cp.contribution_values) + contribution[py_of_row]) * len(KINDS) + kind]
-    has_rule = rule >= 0
-    at_rule = (year_epoch * cp.basic_limit.shape[1] + np.maximum(rule, 0))
+    # every lookup: one small table per question, indexed by the visit's class (and the identity)
+    classes = cp.visit_classes()
+    n_idents = n_id + 1
+    visit_class = (((year_epoch * len(KINDS) + kind) * len(INSURANCES) + ins) * len(REFERRALS) + ref) * len(LOCATIONS) + loc
+    w_class = (visit_class[w_row] * n_idents + w_ident).astype(np.int32)
+    basic_class = (((year_epoch * len(INSURANCES) + ins) * len(cp.contribution_values) + contribution[py_of_row])
+                   * len(KINDS) + kind) * len(LEVELS) + level
+    w_basic = basic_class[w_row].astype(np.int32)
     w_scope = scope[w_row]
     slip_paid = np.where(c["slip_given"][rows], c["basic_paid"][rows], -1)[w_row]
-    w_level_at = (at_rule * n_levels + level)[w_row]
-    w_rule_at = np.where(has_rule, at_rule, -1 - cp.kind_group[kind])[w_row]   # −1 − group: no rule
-    deductible_table = cp.basic_deductible.reshape(-1)
-    ratio_table = cp.basic_ratio.reshape(-1)
-    n_rules = cp.basic_limit.shape[1]
-    mode_table = np.tile(cp.basic_mode, cp.n_epochs)
-    key_table = np.tile(cp.basic_key, cp.n_epochs)
-    group_table = np.tile(cp.basic_group, cp.n_epochs)
-    limit_table = np.where(cp.basic_limit.reshape(-1) >= 0, cp.basic_limit.reshape(-1), _NEVER)
-    assert len(mode_table) == cp.n_epochs * n_rules
-
-    # later tiers: a schedule id per wavefront row (the last id pays nothing, for rows a tier skips)
+    b = classes["basic"]
+    row_flags = classes["flags"].reshape(-1)[w_class]
     statistics = [np.where(c[name][rows] >= 0, c[name][rows], cp.statistics[year_epoch, n])
                   for n, name in enumerate(("per_capita_income", "rural_per_capita_income"))]
-    row_flags = np.zeros(n_w, dtype=np.int64)
     tiers = []
-    for tt in cp.tiers:
-        s = tt.schedule
-        n_tier_rules, n_groups = s["fixed"].shape[1:3]
-        r = tt.rule_of[kind, ins]
-        reach = (r >= 0) & (tt.absent[ins] < 0)
-        allowed = reach & tt.allowed[np.maximum(r, 0), ref, loc]
-        rule_key = np.where(allowed, year_epoch * n_tier_rules + r, -1)[w_row]
-        group = tt.group_of[np.maximum(r, 0)[w_row], w_ident]
-        dummy = cp.n_epochs * n_tier_rules * n_groups
-        sid = np.where((rule_key >= 0) & (group >= 0), rule_key * n_groups + group, dummy)
-        absent = tt.absent[ins]
-        if (absent >= 0).any():
-            row_flags |= np.where(absent >= 0, np.left_shift(1, np.maximum(absent, 0)), 0)[w_row]
-        refused = np.where(reach, tt.refused_flag[np.maximum(r, 0), ref, loc], -1)
-        if (refused >= 0).any():
-            row_flags |= np.where((refused[w_row] >= 0) & (group >= 0),
-                                  np.left_shift(1, np.maximum(refused[w_row], 0)), 0)
-        table = {name: np.append(s[name].reshape(dummy, *s[name].shape[3:]),
-                                 np.zeros((1, *s[name].shape[3:]), np.int64), axis=0)
-                 for name in ("fixed", "share", "statistic", "limit", "uppers", "ratios")}
-        table["share"][-1], table["limit"][-1], table["uppers"][-1] = -1, 0, UNBOUNDED
-        limit = np.where(table["limit"] >= 0, table["limit"], _NEVER)
-        share = table["share"][sid]
-        deductible = table["fixed"][sid]
-        if (table["share"] >= 0).any():
-            which = np.maximum(table["statistic"][sid], 0)
-            stat = np.where(which == 0, statistics[0][w_row], statistics[1][w_row])
-            deductible = np.where(share >= 0, half_up(stat * np.maximum(share, 0), den), deductible)
-        slot = np.append(np.repeat(np.arange(cp.n_epochs * n_tier_rules) % n_tier_rules, n_groups), n_tier_rules)
-        tiers.append(dict(sid=sid, deductible=deductible, limit=limit, uppers=table["uppers"],
-                          ratios=table["ratios"], slot=slot, n_slots=n_tier_rules + 1,
-                          banded=bool((table["uppers"][:-1] < UNBOUNDED).any())))
+    for table in classes["tiers"]:
+        sid = table["sid"].reshape(-1)[w_class]
+        deductible = None
+        if table["has_share"]:  # a share of the year's statistic, the case's own figure when it gave one
+            share = table["share"][sid]
+            stat = np.where(table["statistic"][sid] == 0, statistics[0][w_row], statistics[1][w_row])
+            deductible = np.where(share >= 0, half_up(stat * np.maximum(share, 0), den), table["fixed"][sid])
+        tiers.append((table, sid, deductible))
 
     # the year, visit rank by visit rank: the core's state, for every candidate at once
     n_keys, n_groups = len(cp.deductible_keys), len(cp.limit_groups)
     deductible_used = np.zeros(n_keys * n_cand, dtype=np.int64)
     limit_paid = np.zeros(n_groups * n_cand, dtype=np.int64)
-    accumulated = [np.zeros(t["n_slots"] * n_cand, dtype=np.int64) for t in tiers]
-    tier_paid = [np.zeros(t["n_slots"] * n_cand, dtype=np.int64) for t in tiers]
+    accumulated = [np.zeros(t["n_slots"] * n_cand, dtype=np.int64) for t, _, _ in tiers]
+    tier_paid = [np.zeros(t["n_slots"] * n_cand, dtype=np.int64) for t, _, _ in tiers]
     sums = np.zeros((1 + len(tiers), n_cand), dtype=np.int64)   # basic, then each tier, per sorted candidate
     for k, a in enumerate(active):
         w = slice(offsets[k], offsets[k + 1])
         j = np.arange(a)
         sc = w_scope[w]
-        # 基本医保 (basic.basic_payment)
-        at = w_rule_at[w]
-        no_rule = at < 0
-        at = np.maximum(at, 0)
-        mode = mode_table[at]
-        key = key_table[at] * n_cand + j
-        used = deductible_used[key]
-        full = deductible_table[w_level_at[w]]
+        # 基本医保 (basic.basic_payment); a visit with no rule has ratio 0 and pays 0 unless the slip says
+        bc = w_basic[w]
+        mode = b["mode"][bc]
+        full = b["deductible"][bc]
         amount = np.minimum(full, sc)
         slip = slip_paid[w]
         is_slip = slip >= 0
         deducted = np.where(mode == 1, amount, 0)
         if (mode >= 2).any():
-            deducted = np.where((mode == 2) & (used == 0), amount, deducted)
+            key = b["key"][bc] * n_cand + j
+            used = deductible_used[key]
             annual = mode == 3
+            deducted = np.where((mode == 2) & (used == 0), amount, deducted)
             deducted = np.where(annual, np.minimum(np.maximum(full - used, 0), sc), deducted)
             deducted = np.where(is_slip, 0, deducted)
             deductible_used[key] = np.where(mode == 2, 1, np.where(annual, used + deducted, used))
-        deducted = np.where(is_slip, 0, deducted)
-        raw = half_up((sc - deducted) * ratio_table[w_level_at[w]], den)
-        group = np.where(no_rule, -1 - w_rule_at[w], group_table[at]) * n_cand + j
+        raw = half_up((sc - deducted) * b["ratio"][bc], den)
+        group = b["group"][bc] * n_cand + j
         spent = limit_paid[group]
-        basic = np.minimum(raw, np.maximum(limit_table[at] - spent, 0))
-        basic = np.where(is_slip, slip, np.where(no_rule, 0, basic))
+        basic = np.minimum(raw, np.maximum(b["limit"][bc] - spent, 0))
+        basic = np.where(is_slip, slip, basic)
         limit_paid[group] = spent + basic
         sums[0, :a] += basic
         remaining = sc - basic
         # later tiers (banded.payment): round(F(accumulated base)) − paid so far, capped by the base
-        for t, tier in enumerate(tiers):
-            sid = tier["sid"][w]
-            slot = tier["slot"][sid] * n_cand + j
+        for t, (table, sids, deductibles) in enumerate(tiers):
+            sid = sids[w]
+            slot = table["slot"][sid] * n_cand + j
             before, paid_before = accumulated[t][slot], tier_paid[t][slot]
             after = before + remaining
-            deductible = tier["deductible"][w]
-            ratios = tier["ratios"][sid]
-            if tier["banded"]:
-                uppers = tier["uppers"][sid]
-                lower = deductible
-                numerator = np.zeros(a, dtype=np.int64)
-                for b in range(uppers.shape[1]):
-                    numerator += np.maximum(np.minimum(after, uppers[:, b]) - lower, 0) * ratios[:, b]
-                    lower = np.maximum(lower, uppers[:, b])
+            lower = table["fixed"][sid] if deductibles is None else deductibles[w]
+            uppers, ratios = table["uppers"], table["ratios"]
+            if len(uppers) == 1:
+                numerator = np.maximum(np.minimum(after, uppers[0][sid]) - lower, 0) * ratios[0][sid]
             else:
-                numerator = np.maximum(after - deductible, 0) * ratios[:, 0]
-            limit = tier["limit"][sid]
+                numerator = np.zeros(a, dtype=np.int64)
+                for upper, ratio in zip(uppers, ratios):
+                    upper = upper[sid]
+                    numerator += np.maximum(np.minimum(after, upper) - lower, 0) * ratio[sid]
+                    lower = np.maximum(lower, upper)
+            limit = table["limit"][sid]
             year_total = np.where(numerator > limit * den, limit, half_up(numerator, den))
             pay = np.minimum(np.maximum(year_total - paid_before, 0), remaining)
             accumulated[t][slot] = after
