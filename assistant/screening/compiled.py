@@ -61,7 +61,7 @@ class CompiledPack:
         self.identity_order = tuple(pack.identity_order)
         self.tier_names = tuple(t.tier for t in pack.tiers)
         self.valid_from = pack.valid_from
-        self.valid_to = pack.valid_to
+        self.valid_to = pack.valid_to or dt.date.today()  # open-ended packs settle up to today
         self.den = _denominator(pack)
         self.bounds = _epochs(pack)                     # epoch e covers [bounds[e], bounds[e+1])
         self.epoch_days = np.array(self.bounds, dtype="datetime64[D]")
@@ -313,11 +313,11 @@ def _stack_schedules(schedules, n_rules: int, n_groups: int) -> dict:
 
 def _epochs(pack) -> list[dt.date]:
     """Days on which some parameter of the pack changes, from valid_from to the day after valid_to."""
-    start, stop = pack.valid_from, pack.valid_to + dt.timedelta(days=1)
+    start, stop = pack.valid_from, (pack.valid_to or dt.date.today()) + dt.timedelta(days=1)
     cuts = {start, stop}
     for parameter in pack.parameters.values():
         for item in parameter.values:
-            for day in (item.start, item.end + dt.timedelta(days=1)):
+            for day in (item.start, (item.end or stop) + dt.timedelta(days=1)):
                 if start < day < stop:
                     cuts.add(day)
     return sorted(cuts)

@@ -20,12 +20,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..knowledge.store import packs
-from ..settlement.year import TIER_ORDER
+from ..knowledge.store import tier_codes
 from .compiled import (DEFAULTS, INSURANCES, KINDS, LEVELS, LOCATIONS, REFERRALS, CompiledPack,
                        compiled, half_up)
 
 MAX_FEN = 10_000_000 * 100   # models.ABSURD_AMOUNT in fen
 MAX_VISITS = 366             # models.MAX_VISITS
+TIER_ORDER = tier_codes()  # knowledge/tiers.yaml
 AMOUNTS = ("total", "policy_scope", *TIER_ORDER, "out_of_pocket")
 
 INPUT_SCHEMA = pa.schema([

@@ -53,7 +53,7 @@ def generate(n_persons: int, seed: int = 0, max_visits: int = 6, policies=None, 
     rural = np.where(rng.random(n_persons) < 0.2, rng.integers(1_000_000, 3_000_000, n_persons), -1)
     # the year: each pack's own days
     starts = np.array([(p.valid_from - dt.date(1970, 1, 1)).days for p in chosen])[which]
-    ends = np.array([(p.valid_to - dt.date(1970, 1, 1)).days for p in chosen])[which]
+    ends = np.array([((p.valid_to or dt.date.today()) - dt.date(1970, 1, 1)).days for p in chosen])[which]
     year_start = _year_start(rng, starts, ends)
     # per visit
     n = int(visits.sum())
