@@ -46,7 +46,7 @@ def _plan(case: Case) -> Plan:
     for visit in sorted(case.visits, key=lambda v: (v.date, v.index)):
         years.setdefault(visit.date.year, []).append(visit)
     for visit in case.visits:  # in the order given: "第N次" is the person's N-th entry (a roster maps it to a row)
-        check_day(visit.date, f"第{visit.index + 1}次就诊日期")
+        check_day(visit.date, f"第{visit.index + 1}次就诊日期", covered=span(first))
     plan = []
     for year, visits in years.items():
         pack = first if first.covers(visits[0].date) else policy_for(
