@@ -50,6 +50,7 @@ class PackIndex:
         self._rules: dict[tuple, tuple] = {}
         self._schedules: dict[tuple, Compiled] = {}
         self._notes: dict[tuple, str | None] = {}
+        self._lookups: dict[tuple, tuple] = {}
         self.variants: dict[str, object] = {}  # reading code -> the pack read the other way (ranges.py)
 
     # parameters -----------------------------------------------------------------------------
@@ -65,6 +66,17 @@ class PackIndex:
             if found is None:
                 raise KnowledgeError(f"{self.pack.id}: parameter '{name}' has no value for {day}")
             self._values[key] = found
+        return found
+
+    def lookup(self, name: str, day: dt.date, key: str | None = None) -> tuple:
+        """(value, assumption line or None, fingerprint mark) of a parameter on a day, for a level or insurance key."""
+        memo = (name, day, key)
+        found = self._lookups.get(memo)
+        if found is None:
+            item = self.item(name, day)
+            raw = item.value
+            value = raw.get(key, raw.get("level1")) if isinstance(raw, dict) else raw
+            found = self._lookups[memo] = (value, *self.noted(name, item, key))
         return found
 
     def note(self, name: str, item, key: str | None) -> str | None:
