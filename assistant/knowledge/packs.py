@@ -95,6 +95,7 @@ class Parameter(_Strict, ParameterRules):
 class BasicRule(_Strict):
     insurance: INSURANCE
     kinds: list[KINDS]
+    identities: list[str] | None = None  # a tilt for these identities only (listed before the general rule)
     contribution_tier: Literal["high", "low"] | None = None
     deductible: str | None = None
     deductible_mode: Literal["per_visit", "first_visit", "annual"] = "per_visit"
@@ -186,6 +187,9 @@ class IdentityEntry(_Strict):
     source: Citation
 
 
+from .guarantee_schema import Guarantee, check_guarantee  # noqa: E402  (uses the models above)
+
+
 class Pack(_Strict, PackRules):
     id: str
     name: str
@@ -206,6 +210,7 @@ class Pack(_Strict, PackRules):
     tiers: list[Tier]
     flags: list[FlagRule] = []
     eligibility: list[EligibilityRule] = []
+    guarantee: Guarantee | None = None  # an outcome guarantee (naiman-2019's 健康扶贫兜底), after the tiers
 
 
 def _check_citation(cite: Citation, docs: dict[str, Document], where: str) -> None:
@@ -279,6 +284,8 @@ def _check_pack(pack: Pack, docs: dict[str, Document], name: str) -> None:
     for i, rule in enumerate(pack.eligibility):
         for j, cite in enumerate(rule.citations):
             _check_citation(cite, docs, f"{name}: field eligibility[{i}].citations[{j}]")
+    if pack.guarantee is not None:
+        check_guarantee(pack, docs, name, need, _check_citation)
 
 
 def load_pack_file(path, docs: dict[str, Document] | None = None) -> Pack:

@@ -27,13 +27,15 @@ def _fingerprint() -> list[tuple[str, int, int]]:
 
 
 def _build() -> dict:
+    from .diseases import load_disease_lists
     from .documents import load_documents
     from .files import knowledge_path, read_yaml
     from .packs import load_packs
     from .plain import plain
     docs = load_documents()
     return {"documents": plain(docs), "packs": plain(load_packs(docs)),
-            "lexicon": read_yaml(knowledge_path("lexicon.yaml"))}
+            "lexicon": read_yaml(knowledge_path("lexicon.yaml")),
+            "diseases": load_disease_lists(docs)}
 
 
 def documents() -> dict:
