@@ -40,7 +40,7 @@ def policy_for(region: str | None = None, day: dt.date | None = None, policy: st
         if pack is None:
             doc = documents().get(policy)
             if doc is not None:
-                raise InputError(f"“{doc.title}”是{doc.status_name}，目前不能用于计算报销金额，只能查询政策原文。", "policy")
+                raise InputError(not_settling(doc, available), "policy")
             names = "、".join(f"{p.id}（{p.region}）" for p in available.values())
             raise InputError(f"没有编号为“{policy}”的政策，可选：{names}。", "policy")
         return pack
@@ -48,6 +48,9 @@ def policy_for(region: str | None = None, day: dt.date | None = None, policy: st
         raise InputError("请填写地区（如 巴彦淖尔市、天津市）或政策编号，才能确定适用的政策。", "region")
     matching = [p for p in available.values() if _region_matches(p, region)]
     if not matching:
+        doc = next((d for d in documents().values() if d.region == region), None)
+        if doc is not None:
+            raise InputError(not_settling(doc, available), "region")
         regions = "、".join(p.region for p in available.values())
         raise InputError(f"暂时没有“{region}”的政策，目前可计算的地区：{regions}。", "region")
     if day is None:
@@ -57,6 +60,15 @@ def policy_for(region: str | None = None, day: dt.date | None = None, policy: st
             return pack
     spans = "、".join(f"{p.valid_from}至{p.valid_to}" for p in matching)
     raise InputError(f"{region}目前只有 {spans} 的政策，日期 {day} 不在其中，请核对就诊日期。", "date")
+
+
+def not_settling(doc, available) -> str:
+    """Why a document without a pack never settles (a draft, a framework), and which policies do."""
+    why = {"draft": "是征求意见稿，从未正式实施，不能用来计算报销",
+           "framework": "是框架性文件，只规定原则（各盟市据此制定具体办法），没有可用于计算的标准"}.get(
+        doc.status, f"是{doc.status_name}，目前不能用来计算报销")
+    names = "、".join(f"{p.id}（{p.region}，{p.valid_from}至{p.valid_to}）" for p in available.values() if p.settles)
+    return f"“{doc.title}”{why}，只能查询政策原文。可以计算的政策：{names}。"
 
 
 def _region_matches(pack: Pack, region: str) -> bool:
@@ -130,6 +142,9 @@ def _result(pack: Pack, year: YearResult, years: list[YearResult], candidates, e
         "flags": year.run.flags,
         "assumptions": list(year.run.assumptions),
     }
+    if getattr(pack, "guarantee", None) is not None:  # 目录外 the hospital bears: out_of_pocket excludes it too
+        from .guarantee_result import add_hospital_borne
+        add_hospital_borne(result, year)
     if len(candidates) > 1:
         result["identity_choice"] = _choice(pack, year, years, candidates)
     return result

@@ -11,6 +11,7 @@ from ..money import ZERO, fen, percent, yuan
 from .banded import Schedule, explain, payment
 from .basic import BasicState, basic_payment
 from .context import Run, cites
+from .guarantee import start as start_guarantee
 
 if TYPE_CHECKING:  # the schema classes, for reading; settling uses their plain copies
     from ..knowledge.packs import Group, Tier
@@ -24,6 +25,7 @@ class VisitResult:
     policy_scope: Decimal
     tiers: list[dict] = field(default_factory=list)
     out_of_pocket: Decimal = ZERO
+    hospital_borne: Decimal | None = None  # 目录外 the hospital bears (a guarantee's pack only)
 
 
 @dataclass
@@ -54,6 +56,7 @@ def settle_year(run: Run, visits: list[Visit]) -> YearResult:
     basic_state = BasicState()
     accumulated: dict[tuple[int, int], list[Decimal]] = {}
     results = []
+    fund = start_guarantee(run, visits)  # None unless the pack has an outcome guarantee (naiman-2019)
     for visit in visits:
         scope, scope_text = policy_scope(run, visit)
         result = VisitResult(visit=visit, policy_scope=scope)
@@ -70,11 +73,13 @@ def settle_year(run: Run, visits: list[Visit]) -> YearResult:
             remaining -= amount
             paid += amount
             totals[tier.tier] += amount
+        if fund is not None:  # after every tier: pays down to the guarantee; adds the hospital's share
+            paid += fund.settle_visit(result, basic, remaining, totals)
         result.out_of_pocket = visit.total - paid
         totals["total"] += visit.total
         totals["policy_scope"] += scope
         results.append(result)
-    totals["out_of_pocket"] = totals["total"] - sum(totals[name] for name in TIER_ORDER)
+    totals["out_of_pocket"] = totals["total"] - sum(totals[name] for name in TIER_ORDER) - totals.get("hospital_borne", ZERO)
     return YearResult(identity=run.identity, visits=results, totals=totals, run=run)
 
 
