@@ -229,7 +229,7 @@ def test_out_of_catalogue_above_the_total_is_refused_with_the_cores_words():
     assert any("超过了总费用" in text for text in walk.errors())
 
 
-@pytest.mark.parametrize("region", ["奈曼旗", "浙江省", "内蒙古自治区"])
+@pytest.mark.parametrize("region", ["浙江省", "内蒙古自治区"])
 def test_a_region_whose_document_cannot_settle_says_so(region):
     walk = Walk().choose("sc_w_region", region)
     assert any("只能在“政策原文”里查阅" in text for text in walk.errors())

@@ -44,7 +44,7 @@ def test_worked_case(item):
     for number, (want, got) in enumerate(zip(expect.get("visits", []), result["visits"]), start=1):
         paid = {t["tier"]: t["amount"] for t in got["tiers"]}
         for key, amount in want.items():
-            actual = got[key] if key in ("policy_scope", "out_of_pocket", "date") else paid.get(key, Decimal("0.00"))
+            actual = got[key] if key in ("policy_scope", "out_of_pocket", "date", "hospital_borne") else paid.get(key, Decimal("0.00"))
             if key == "date":
                 assert actual == str(amount)
             else:

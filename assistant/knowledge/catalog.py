@@ -18,5 +18,5 @@ def policy_rows() -> list[dict]:
             "status": doc.status,
             "settles": bool(pack and pack.settles),
         })
-    rows.sort(key=lambda row: (not row["settles"], row["id"]))
+    rows.sort(key=lambda row: (not row["settles"], row["status"] != "current", row["id"]))  # today's rules first
     return rows
