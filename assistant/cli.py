@@ -14,7 +14,8 @@ from .errors import InputError, KnowledgeError
 USAGE = """python -m assistant settle [FILE]              一个病例（JSON，文件或标准输入）
 python -m assistant settle --batch FILE.jsonl   每行一个病例，每行输出一个结果
 python -m assistant policies                    列出政策包
-python -m assistant ask "问题" [--policy ID | --region 名称]"""
+python -m assistant ask "问题" [--policy ID | --region 名称]
+python -m assistant check-frame [--policy ID]     按内蒙古2015年框架检查盟市政策包"""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,6 +36,8 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("question")
     ask.add_argument("--policy")
     ask.add_argument("--region")
+    frame = commands.add_parser("check-frame")
+    frame.add_argument("--policy")
     return parser
 
 
@@ -80,11 +83,20 @@ def _ask(args) -> int:
     return 0
 
 
+def _check_frame(args) -> int:
+    from .knowledge.frame import check_frame
+    from .knowledge.store import packs
+    from .settlement.api import dumps
+    rows = check_frame(packs(), policy=args.policy)
+    sys.stdout.write(dumps(rows, indent=1) + "\n")
+    return 0 if all(row["result"] == "pass" for row in rows) else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
         handler = {"settle": _batch if getattr(args, "batch", None) else _settle_one,
-                   "policies": _policies, "ask": _ask}[args.command]
+                   "policies": _policies, "ask": _ask, "check-frame": _check_frame}[args.command]
         return handler(args)
     except InputError as error:
         sys.stderr.write(error.message.replace("\n", " ") + "\n")
