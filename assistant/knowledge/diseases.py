@@ -23,6 +23,7 @@ class _Strict(BaseModel):
 
 class DiseaseEntry(_Strict):
     name: str = Field(min_length=1)
+    shown: str | None = None  # the everyday word shown beside the document's (尿毒症 for 终末期肾病)
     since: int
     aliases: list[str] = []
 
@@ -82,7 +83,8 @@ def load_disease_lists(docs) -> dict[str, dict]:
                 words[key] = disease
         ordered = sorted(words.items(), key=lambda pair: -len(pair[0]))
         found[list_id] = {"title": item.title, "doc": item.doc, "clause": item.clause,
-                          "names": [entry.name for entry in item.diseases], "words": ordered}
+                          "names": [entry.name for entry in item.diseases], "words": ordered,
+                          "labels": {e.name: f"{e.name}（{e.shown}）" if e.shown else e.name for e in item.diseases}}
     return found
 
 
@@ -113,3 +115,8 @@ def match_disease(text: str | None, list_id: str, lists: dict | None = None) -> 
 def names(list_id: str) -> list[str]:
     """The document's names of one list, in the document's order (for choices in the interview)."""
     return list(disease_lists()[list_id]["names"])
+
+
+def labels(list_id: str) -> dict[str, str]:
+    """The document's name -> the name with the everyday word beside it, in the document's order."""
+    return dict(disease_lists()[list_id]["labels"])

@@ -109,6 +109,26 @@ def check_frame(packs: dict, policy: str | None = None, frame: Frame | None = No
     return rows
 
 
+def frame_summary(pack_id: str) -> dict | None:
+    """For the 政策原文 page: the frame check of one pack, or None when the pack is not in the frame."""
+    from .store import packs
+    available = packs()
+    frame = load_frame()
+    pack = available.get(pack_id)
+    if pack is None or not in_frame(pack, frame):
+        return None
+    rows = check_frame(available, policy=pack_id, frame=frame)
+    failed = sum(row["result"] == "fail" for row in rows)
+    title = frame_title(frame)
+    heading = (f"对照《{title}》：{len(rows) - failed} 项符合" + (f"，{failed} 项不符合" if failed else "，全部符合"))
+    return {"heading": heading, "rows": rows}
+
+
+def frame_title(frame: Frame) -> str:
+    from .store import documents
+    return documents()[frame.frame].title
+
+
 class _PackCheck:
     def __init__(self, pack, frame: Frame):
         self.pack, self.frame = pack, frame
