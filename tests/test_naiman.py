@@ -136,3 +136,14 @@ def test_a_disease_named_in_everyday_words_is_settled_as_listed_and_the_formula_
     assert fund["amount"] == Decimal("3000.00")   # 10000 × 10% = 1000 left to the family; 4000 − 1000
     assert fund["formula"].startswith("食道癌")
     assert "食管癌" not in fund["formula"]          # the person's own words are not echoed back
+
+
+def test_the_result_bar_shows_the_hospitals_share_and_still_adds_up_to_the_bill():
+    from assistant.ui_present import segments
+    result = settle({"policy": "naiman-2019", "identities": ["registered_poor"], "visits": [
+        {"date": "2019-04-04", "kind": "inpatient", "hospital_level": "level2", "location": "local",
+         "referral": "not_needed", "total": 20000, "out_of_catalog": 1600, "basic_paid": 14000}]})
+    parts = {p["key"]: p["amount"] for p in segments(result)}
+    assert parts["hospital_borne"] == Decimal("600.00")      # 1600 − 20000 × 5%
+    assert parts["self_outside"] == Decimal("1000.00")       # the family's 目录外 is capped at 5% of the bill
+    assert sum(parts.values()) == Decimal("20000.00")
