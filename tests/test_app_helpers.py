@@ -1,7 +1,6 @@
 """The app's helpers without Streamlit: comparisons, clause search, the flow's checks, the summary page."""
 from __future__ import annotations
 
-import ast
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
@@ -22,22 +21,6 @@ JUNE = dt.date(2023, 6, 1)
 CASE = {"policy": "bayannur-2023", "insurance": "resident", "identities": ["minimum_living"],
         "visits": [{"date": "2023-06-01", "kind": "inpatient", "hospital_level": "level3", "location": "local",
                     "referral": "referred", "total": "60000", "out_of_catalog": "3000"}]}
-
-
-@pytest.mark.parametrize("module", ["compare", "search", "ui_flow", "ui_present", "ui_about"])
-def test_app_helpers_do_not_import_streamlit(module):
-    tree = ast.parse((ROOT / "assistant" / f"{module}.py").read_text(encoding="utf-8"))
-    names = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
-    names |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-    assert not any(name.split(".")[0] == "streamlit" for name in names)
-
-
-def test_pages_hold_no_numbers_of_a_policy():
-    """A page never computes a rule: no ratios or thresholds typed into views/ or app.py."""
-    for path in [ROOT / "app.py", *sorted((ROOT / "views").glob("*.py"))]:
-        text = path.read_text(encoding="utf-8")
-        for number in ("0.05", "0.1", "0.7", "0.85", "14000", "7000", "24488", "12244"):
-            assert number not in text, (path.name, number)
 
 
 @pytest.mark.parametrize(("policy", "level", "total", "amount"), [

@@ -17,7 +17,7 @@ _EXPLORE = int(os.environ.get("HYPOTHESIS_EXPLORE", "0"))
 FAST = settings(max_examples=_EXPLORE or 150, deadline=None, derandomize=not _EXPLORE, database=None,
                 suppress_health_check=[HealthCheck.too_slow])
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
-cents = st.integers(min_value=0, max_value=40_000_000).map(lambda c: Decimal(c) / 100)
+cents = st.integers(min_value=1, max_value=40_000_000).map(lambda c: Decimal(c) / 100)
 DISEASES = ["食管癌", "尿毒症", "心梗", "肺癌", "阑尾炎", "肺炎", None]
 CAPS = {"township": 1000, "level1": 2000, "level2": 3000, "level3": 4000}
 

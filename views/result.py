@@ -10,8 +10,8 @@ from assistant import ui_flow as flow
 from assistant.compare import compare_identities, compare_referral
 from assistant.errors import InputError
 from assistant.settlement import settle
-from assistant.settlement.api import dumps
-from assistant.ui_present import (ASSUMPTION_HELP, TIER_HELP, bar_html, money, person_line, share,
+from assistant.jsonio import dumps
+from assistant.ui_present import (ASSUMPTION_HELP, TIER_HELP, bar_html, money, paid_total, person_line, share,
                                   summary_html, tier_name, visit_title)
 from views import common
 
@@ -53,7 +53,7 @@ def show_result(answers: dict, on_back, on_restart) -> None:
             f'{money(totals["out_of_pocket"])} 元</div>'
             f'<div class="sc-share" data-testid="sc-share">占总费用 {money(totals["total"])} 元的 '
             f'<b>{share(totals["out_of_pocket"], totals["total"])}</b>；各项保障一共报销 '
-            f'<b>{money(totals["total"] - totals["out_of_pocket"])}</b> 元</div>', unsafe_allow_html=True)
+            f'<b>{money(paid_total(result))}</b> 元</div>', unsafe_allow_html=True)
         st.caption(f"{answers['region']} · {person_line(case)}")
         st.markdown(bar_html(result), unsafe_allow_html=True)
         choice = result.get("identity_choice")

@@ -10,7 +10,7 @@ from ..lexicon import name_of
 from ..models import KIND_NAMES, Visit
 from ..money import ZERO, fen, percent, yuan
 from .context import Run, cites
-from .guarantee import deductible_waiver
+from .guarantee import deductible_waiver, tilt_citations
 
 if TYPE_CHECKING:  # the schema classes, for reading; settling uses their plain copies
     from ..knowledge.packs import BasicRule
@@ -80,7 +80,8 @@ def basic_payment(run: Run, visit: Visit, scope: Decimal, state: BasicState, tie
     formula += f" × {percent(ratio)} = {yuan(raw)}{limit_text}"
     if _assumed(run, rule, day):
         formula += "（基本医保参数为假设值，以结算单为准）"
-    return paid, formula, citations
+    extra = tilt_citations(run, rule, day, deductible_text)  # a guarantee pack's tilts cite their clauses
+    return paid, formula, (citations + [c for c in extra if c not in citations]) if extra else citations
 
 
 def _deductible_key(rule: BasicRule) -> str:

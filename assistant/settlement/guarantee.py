@@ -61,6 +61,18 @@ def deductible_waiver(run: Run, visit: Visit, earlier: tuple[Visit, ...]) -> str
     return None
 
 
+def tilt_citations(run: Run, rule, day, deductible_text: str) -> list[dict]:
+    """The clauses of basic's tilts under a guarantee: the waiver applied, an identity's own ratio."""
+    if getattr(run.pack, "guarantee", None) is None:
+        return []
+    found = [dict(c) for c in _waiver_citations(run, deductible_text)]
+    if getattr(rule, "identities", None):
+        quoted = run.citation_of(rule.ratio, day)
+        if quoted is not None:
+            found.append(dict(quoted))
+    return found
+
+
 def _waiver_citations(run: Run, message: str) -> list[dict]:
     for waiver in run.pack.guarantee.deductible_waivers:
         if waiver.message == message:
@@ -100,9 +112,10 @@ class Fund:
         if visit.kind == "inpatient":
             self.earlier.append(visit)
         amount, text, quoted = self._amount(visit, result.policy_scope, basic, remaining, earlier)
-        borne, borne_text = self._hospital_borne(visit)
+        borne, borne_text, borne_cites = self._hospital_borne(visit)
         if text is not None and borne_text:
             text += f"；{borne_text}"
+            quoted = [*quoted, *(c for c in borne_cites if c not in quoted)]
         result.tiers.append({"tier": "poverty_fund", "amount": amount, "formula": text, "citations": quoted})
         result.hospital_borne = borne
         totals["poverty_fund"] += amount
@@ -234,16 +247,21 @@ class Fund:
         return self.run.value(rule.caps, visit.date, self.top)
 
     # ------------------------------------------------------------------ the hospital's share of 目录外
-    def _hospital_borne(self, visit: Visit) -> tuple[Decimal, str | None]:
+    def _hospital_borne(self, visit: Visit) -> tuple[Decimal, str | None, list[dict]]:
+        """(the hospital's share of 目录外, the words, the clause) — words whenever 目录外 was checked."""
         run, rule = self.run, self.g.hospital_borne
         if (not self.covered or visit.kind != "inpatient" or not keeps_policy(self.g, visit)
                 or not visit.out_of_catalog or "out_of_catalog" in visit.defaults):
-            return ZERO, None
+            return ZERO, None, []
         share = run.value(rule.share, visit.date, visit.hospital_level)
         allowed = fen(visit.total * share)
         borne = visit.out_of_catalog - allowed if visit.out_of_catalog > allowed else ZERO
-        if not run.explain or not borne:
-            return borne, None
+        if not run.explain:
+            return borne, None, []
+        quoted = [dict(c) for c in cites(rule.citations)]
+        if not borne:
+            return borne, (f"目录外 {yuan(visit.out_of_catalog)} 未超过总费用 {yuan(visit.total)} × {percent(share)} = "
+                           f"{yuan(allowed)}，由家庭负担"), quoted
         if rule.reading:
             run.assume(f"{self.g.name}：{rule.reading}")
         run.flag("out_of_catalog_borne_by_hospital",
@@ -251,7 +269,7 @@ class Fund:
                  f"（{yuan(allowed)} 元），超出的 {yuan(borne)} 元应由医疗机构承担，不应由家庭支付。",
                  cites(rule.citations))
         return borne, (f"目录外 {yuan(visit.out_of_catalog)} 超过总费用 {yuan(visit.total)} × {percent(share)} = "
-                       f"{yuan(allowed)}，超出的 {yuan(borne)} 由医疗机构承担（二（十一）1.）")
+                       f"{yuan(allowed)}，超出的 {yuan(borne)} 由医疗机构承担（二（十一）1.）"), quoted
 
     def _cites(self, citations, parameter: str, visit: Visit) -> list[dict]:
         found = [dict(c) for c in cites(citations)]  # the result owns its lists
