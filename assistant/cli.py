@@ -14,6 +14,7 @@ USAGE = """python -m assistant settle [FILE]              一个病例（JSON，
 python -m assistant settle --batch FILE.jsonl   每行一个病例，每行输出一个结果（- 表示标准输入）
 python -m assistant policies                    列出政策包
 python -m assistant ask "问题" [--policy ID | --region 名称]
+python -m assistant screen 花名册.csv|.xlsx|.parquet --out 结果.xlsx|.csv|.parquet [--policy ID | --region 名称]
 python -m assistant check-frame [--policy ID]     按内蒙古2015年框架检查盟市政策包"""
 
 
@@ -37,6 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--region")
     frame = commands.add_parser("check-frame")
     frame.add_argument("--policy")
+    from .roster.command import configure  # the roster's options live with the roster
+    configure(commands.add_parser("screen"))
     return parser
 
 
@@ -101,11 +104,16 @@ def _check_frame(args) -> int:
     return 0 if all(row["result"] == "pass" for row in rows) else 1
 
 
+def _screen(args) -> int:
+    from .roster.command import run
+    return run(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
         handler = {"settle": _batch if getattr(args, "batch", None) else _settle_one,
-                   "policies": _policies, "ask": _ask, "check-frame": _check_frame}[args.command]
+                   "policies": _policies, "ask": _ask, "screen": _screen, "check-frame": _check_frame}[args.command]
         return handler(args)
     except InputError as error:
         _complain(error.message)

@@ -73,7 +73,7 @@ def test_naiman_passes_every_rule_and_says_its_大病_follows_the_higher_level()
 
 
 @pytest.mark.parametrize("rule, change", [
-    ("after_basic", lambda d: d["tiers"].insert(0, d["tiers"].pop(1))),        # 医疗救助 before 大病保险
+    ("after_basic", lambda d: d["tiers"][0]["rules"][0].update(kinds=["chronic_outpatient"])),  # no 住院
     ("bands", _set("critical_illness.ratio", 0.45)),                            # lowest band under 50%
     ("deductible", _set("critical_illness.deductible", 19640.99)),              # one fen under the rural figure
     ("hardship", _set("critical_illness.deductible_hardship", 15000)),         # hardship 起付 above ordinary 14000
@@ -92,7 +92,7 @@ def test_bands_falling_with_cost_fail(tmp_path):
     def change(data):
         data["parameters"]["critical_illness.bands"] = {
             "description": "分段比例（故意设为随费用降低）", "unit": "bands",
-            "values": [{"from": "2023-01-01", "to": "2023-12-31",
+            "values": [{"from": "2023-01-01",
                         "value": [{"upto": 100000, "ratio": 0.80}, {"upto": None, "ratio": 0.60}],
                         "source": {"local_config": "测试用：随费用升高而降低的比例"}}]}
         group = data["tiers"][0]["rules"][0]["groups"][1]

@@ -11,7 +11,7 @@ from assistant.knowledge.diseases import match_disease, names
 from assistant.knowledge.store import documents
 from assistant.money import fen
 from assistant.settlement import settle
-from assistant.settlement.year import TIER_ORDER
+from assistant.knowledge.store import tier_codes
 
 _EXPLORE = int(os.environ.get("HYPOTHESIS_EXPLORE", "0"))
 FAST = settings(max_examples=_EXPLORE or 150, deadline=None, derandomize=not _EXPLORE, database=None,
@@ -58,7 +58,7 @@ def test_the_fund_never_pays_negative_nor_more_than_is_owed_and_every_fen_is_acc
         assert visit["hospital_borne"] >= 0
         assert visit["out_of_pocket"] == visit["total"] - sum(paid.values()) - visit["hospital_borne"]
         assert visit["out_of_pocket"] >= 0
-    assert totals["out_of_pocket"] == (totals["total"] - sum(totals[t] for t in TIER_ORDER)
+    assert totals["out_of_pocket"] == (totals["total"] - sum(totals[t] for t in tier_codes())
                                        - totals["hospital_borne"])
     assert "historical_policy" in {f["code"] for f in result["flags"]}
     if result["identity_applied"] != "registered_poor":

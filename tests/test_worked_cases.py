@@ -23,7 +23,9 @@ from arithmetic import amount, has_working
 from assistant.errors import InputError
 from assistant.knowledge.store import documents, packs
 from assistant.settlement import settle
-from assistant.settlement.year import TIER_ORDER
+from assistant.knowledge.store import tier_codes
+
+TIER_ORDER = tier_codes()
 
 CASES = Path(__file__).parent / "cases"
 ROOT = Path(__file__).resolve().parents[1]

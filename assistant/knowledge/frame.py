@@ -173,6 +173,9 @@ class _PackCheck:
         if self.tier_index != 0:
             before = "、".join(t.name for t in self.pack.tiers[:self.tier_index])
             return False, f"大病保险排在{before}之后，计算基数不是“经基本医保支付后”的个人负担"
+        resident = [r for r in self.tier.rules if "resident" in r.insurance]
+        if not any("inpatient" in r.kinds for r in resident):
+            return False, "大病保险不支付城乡居民的住院费用，没有覆盖基本医保支付后的高额住院负担"
         return True, (f"大病保险紧接基本医保，按政策范围内（合规）费用经基本医保支付后的年度累计个人负担计算"
                       f"（{kinds}）")
 

@@ -9,9 +9,20 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from .packs import INSURANCE, Citation, _Strict  # packs imports this module after defining these
+# Stand-alone (packs.py imports this module): the same shapes as packs.py's own.
+INSURANCE = Literal["resident", "employee"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
+
+
+class Citation(_Strict):
+    doc: str
+    clause: str
+    quote: str = Field(min_length=1)
 
 LEVELS = Literal["township", "level1", "level2", "level3"]
 LOCATIONS = Literal["local", "in_province", "out_of_province"]

@@ -65,11 +65,9 @@ def tilt_citations(run: Run, rule, day, deductible_text: str) -> list[dict]:
     """The clauses of basic's tilts under a guarantee: the waiver applied, an identity's own ratio."""
     if getattr(run.pack, "guarantee", None) is None:
         return []
-    found = [dict(c) for c in _waiver_citations(run, deductible_text)]
+    found = _waiver_citations(run, deductible_text)
     if getattr(rule, "identities", None):
-        quoted = run.citation_of(rule.ratio, day)
-        if quoted is not None:
-            found.append(dict(quoted))
+        found += [c for c in run.citation_of(rule.ratio, day) if c not in found]
     return found
 
 
@@ -258,7 +256,7 @@ class Fund:
         borne = visit.out_of_catalog - allowed if visit.out_of_catalog > allowed else ZERO
         if not run.explain:
             return borne, None, []
-        quoted = [dict(c) for c in cites(rule.citations)]
+        quoted = cites(rule.citations)
         if not borne:
             return borne, (f"目录外 {yuan(visit.out_of_catalog)} 未超过总费用 {yuan(visit.total)} × {percent(share)} = "
                            f"{yuan(allowed)}，由家庭负担"), quoted
@@ -272,10 +270,8 @@ class Fund:
                        f"{yuan(allowed)}，超出的 {yuan(borne)} 由医疗机构承担（二（十一）1.）"), quoted
 
     def _cites(self, citations, parameter: str, visit: Visit) -> list[dict]:
-        found = [dict(c) for c in cites(citations)]  # the result owns its lists
-        quoted = self.run.citation_of(parameter, visit.date)
-        if quoted is not None and quoted not in found:
-            found.append(dict(quoted))
+        found = cites(citations)  # fresh dicts: the result owns its lists
+        found += [c for c in self.run.citation_of(parameter, visit.date) if c not in found]
         return found
 
 

@@ -10,9 +10,15 @@ from __future__ import annotations
 from ..money import ZERO
 
 
-def add_hospital_borne(result: dict, year) -> None:
-    totals = result["totals"]
-    totals["hospital_borne"] = year.totals.get("hospital_borne", ZERO)
-    totals["out_of_pocket"] = totals.pop("out_of_pocket")  # keep out_of_pocket last, as in the contract
-    for shown, visit in zip(result["visits"], year.visits):
+def add_hospital_borne(result: dict, years) -> None:
+    """Adds `hospital_borne` to the totals (and each year's), and to every visit, in the result's order."""
+    def share(totals: dict, amount) -> None:
+        totals["hospital_borne"] = amount
+        totals["out_of_pocket"] = totals.pop("out_of_pocket")  # keep out_of_pocket last, as in the contract
+
+    share(result["totals"], sum((y.totals.get("hospital_borne", ZERO) for y in years), ZERO))
+    for shown, year in zip(result.get("years", ()), years):
+        share(shown["totals"], year.totals.get("hospital_borne", ZERO))
+    visits = [v for y in years for v in y.visits]
+    for shown, visit in zip(result["visits"], visits):
         shown["hospital_borne"] = visit.hospital_borne if visit.hospital_borne is not None else ZERO
