@@ -127,7 +127,8 @@ def _amount(value) -> Decimal:
 
 
 def test_there_are_worked_cases_for_both_cities_and_every_year():
-    policies = {(p.values[0]["case"].get("policy") or p.values[0]["_policy"]) for p in ALL}
+    policies = {(p.values[0]["case"].get("policy") or p.values[0]["expect"].get("policy") or p.values[0]["_policy"])
+                for p in ALL}
     files = {p.values[0]["_file"] for p in ALL}
     assert len(ALL) >= 130
     assert {"bayannur-2023", "tianjin-2023"} <= policies
@@ -178,7 +179,8 @@ def check_well_formed(item):
     else:
         clauses = _clauses(item)
         assert clauses, "a case names the clause it exercises (clause: …)"
-        policy = item["case"].get("policy") or item["_policy"]
+        policy = item["case"].get("policy") or expect.get("policy") or item["_policy"]
+        assert policy, "say which policy's clauses the case names (case.policy, expect.policy or the file's)"
         for clause in clauses:
             doc = documents()[policy]
             assert doc.clause(clause) is not None, f"{policy} has no clause {clause!r}"
