@@ -23,10 +23,11 @@ from arithmetic import amount, has_working
 from assistant.errors import InputError
 from assistant.knowledge.store import documents, packs
 from assistant.settlement import settle
-from assistant.settlement.year import TIER_ORDER
+from assistant.knowledge.store import tier_codes
 
 CASES = Path(__file__).parent / "cases"
 ROOT = Path(__file__).resolve().parents[1]
+TIER_ORDER = tier_codes()  # the one tier table (knowledge/tiers.yaml)
 TOTALS = ("total", "policy_scope", *TIER_ORDER, "out_of_pocket")
 VISIT_KEYS = {"date", "total", "policy_scope", "out_of_pocket", *TIER_ORDER}
 EXPECT_KEYS = {"identity_applied", "totals", "visits", "flags", "no_flags", "error", "field", "years", "range",
