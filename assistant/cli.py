@@ -13,7 +13,8 @@ from .errors import InputError, KnowledgeError
 USAGE = """python -m assistant settle [FILE]              一个病例（JSON，文件或标准输入）
 python -m assistant settle --batch FILE.jsonl   每行一个病例，每行输出一个结果（- 表示标准输入）
 python -m assistant policies                    列出政策包
-python -m assistant ask "问题" [--policy ID | --region 名称]"""
+python -m assistant ask "问题" [--policy ID | --region 名称]
+python -m assistant screen 花名册.csv|.xlsx|.parquet --out 结果.xlsx|.csv|.parquet [--policy ID | --region 名称]"""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -34,6 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("question")
     ask.add_argument("--policy")
     ask.add_argument("--region")
+    from .roster.command import configure  # the roster's options live with the roster
+    configure(commands.add_parser("screen"))
     return parser
 
 
@@ -89,11 +92,16 @@ def _ask(args) -> int:
     return 0
 
 
+def _screen(args) -> int:
+    from .roster.command import run
+    return run(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
         handler = {"settle": _batch if getattr(args, "batch", None) else _settle_one,
-                   "policies": _policies, "ask": _ask}[args.command]
+                   "policies": _policies, "ask": _ask, "screen": _screen}[args.command]
         return handler(args)
     except InputError as error:
         _complain(error.message)
