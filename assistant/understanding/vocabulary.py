@@ -21,6 +21,7 @@ PUNCTUATION = re.compile(r"[\s,，、;；。.!！?？:：“”\"'（）()\[\]�
 @dataclass(frozen=True)
 class Vocabulary:
     synonyms: dict[str, tuple[str, ...]]
+    miswritings: tuple[tuple[str, str], ...]        # typed -> meant, longest first
     phrases: tuple[tuple[str, tuple[str, ...]], ...]   # way of asking -> words of the answering clause
     stopwords: frozenset[str]
     weak: frozenset[str]
@@ -55,7 +56,9 @@ def vocabulary() -> Vocabulary:
     words.update(lexicon.get("topics", ()))
     words = {w for w in words if len(w) >= 2 and not w.isascii()}
     return Vocabulary(
-        synonyms=synonyms, phrases=tuple((k, tuple(v)) for k, v in data.get("phrases", {}).items()),
+        synonyms=synonyms,
+        miswritings=tuple(sorted(data.get("miswritings", {}).items(), key=lambda item: -len(item[0]))),
+        phrases=tuple((k, tuple(v)) for k, v in data.get("phrases", {}).items()),
         stopwords=frozenset(data["stopwords"]), weak=frozenset(data["weak"]),
         out_of_scope=tuple(data["out_of_scope"]), other_regions=tuple(data["other_regions"]),
         region_names=tuple(names), frameworks={k: tuple(v) for k, v in data["frameworks"].items()},
@@ -130,6 +133,15 @@ def from_pinyin(text: str) -> str:
         return "".join(out)
 
     return ASCII_WORD.sub(replace, text)
+
+
+def normalise(text: str) -> str:
+    """The question as meant: pinyin turned into words, miswritings (大并, 医了救助) corrected."""
+    text = from_pinyin(text or "")
+    for typed, meant in vocabulary().miswritings:
+        if typed in text and meant not in text:
+            text = text.replace(typed, meant)
+    return text
 
 
 def words_of(text: str, *, for_search: bool = False) -> list[str]:
