@@ -14,7 +14,8 @@ from .errors import InputError, KnowledgeError
 USAGE = """python -m assistant settle [FILE]              一个病例（JSON，文件或标准输入）
 python -m assistant settle --batch FILE.jsonl   每行一个病例，每行输出一个结果
 python -m assistant policies                    列出政策包
-python -m assistant ask "问题" [--policy ID | --region 名称]"""
+python -m assistant ask "问题" [--policy ID | --region 名称] [--state STATE_JSON]
+python -m assistant ask --batch FILE.jsonl      每行 {"q", "region"|"policy", "state"}，每行输出一个回答"""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -32,9 +33,11 @@ def _parser() -> argparse.ArgumentParser:
     settle.add_argument("--workers", type=int, default=None)
     commands.add_parser("policies")
     ask = commands.add_parser("ask")
-    ask.add_argument("question")
+    ask.add_argument("question", nargs="?")
     ask.add_argument("--policy")
     ask.add_argument("--region")
+    ask.add_argument("--state")
+    ask.add_argument("--batch", metavar="FILE.jsonl")
     return parser
 
 
@@ -76,7 +79,15 @@ def _policies(_args) -> int:
 def _ask(args) -> int:
     from .settlement.api import dumps
     from .understanding.answer import ask
-    sys.stdout.write(dumps(ask(args.question, policy=args.policy, region=args.region)) + "\n")
+    if args.batch:
+        from .understanding.batch import ask_batch
+        if args.batch != "-" and not os.path.exists(args.batch):
+            raise InputError(f"找不到文件“{args.batch}”，请检查路径。")
+        return ask_batch(args.batch, sys.stdout)
+    if args.question is None:
+        raise InputError(f"请给出问题，例如：python -m assistant ask \"低保户大病保险起付线是多少\"。用法：\n{USAGE}")
+    answer = ask(args.question, policy=args.policy, region=args.region, state=args.state)
+    sys.stdout.write(dumps(answer) + "\n")
     return 0
 
 

@@ -13,7 +13,7 @@ from assistant.compare import compare_identities, compare_referral, estimate_out
 from assistant.knowledge.store import documents
 from assistant.knowledge.store import packs
 from assistant.lexicon import code_for
-from assistant.search import search
+from assistant.understanding.search import search
 from assistant.settlement import settle
 from assistant.ui_present import money, segments, share, summary_html
 from conftest import ROOT
@@ -24,7 +24,7 @@ CASE = {"policy": "bayannur-2023", "insurance": "resident", "identities": ["mini
                     "referral": "referred", "total": "60000", "out_of_catalog": "3000"}]}
 
 
-@pytest.mark.parametrize("module", ["compare", "search", "ui_flow", "ui_present", "ui_about"])
+@pytest.mark.parametrize("module", ["compare", "understanding/search", "ui_flow", "ui_present", "ui_about"])
 def test_app_helpers_do_not_import_streamlit(module):
     tree = ast.parse((ROOT / "assistant" / f"{module}.py").read_text(encoding="utf-8"))
     names = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}

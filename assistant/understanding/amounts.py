@@ -69,7 +69,7 @@ def amounts_in(text: str) -> list[Amount]:
         after = text[match.end():match.end() + 1]
         before = text[max(0, match.start() - 1):match.start()]
         has_yuan = bool(match.group("yuan"))
-        if before == "第" or (after in NOT_MONEY_AFTER and not has_yuan and not multiplier):
+        if before in ("第", "至", "到") or (after in NOT_MONEY_AFTER and not has_yuan and not multiplier):
             continue
         if after and after in "%％":
             continue
