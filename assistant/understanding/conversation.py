@@ -267,3 +267,14 @@ def _bill_words(pack, result: dict, slots: dict, notes: list[str]) -> str:
     if "basic_paid" not in slots:
         words += "基本医保是按假设的起付线和比例估的，有医院结算单的，说出“医保报了多少”可以算得更准。"
     return words + "以医院“一站式”结算为准。"
+
+
+def case_for(state: dict | None) -> dict | None:
+    """The case a settled bill of the conversation was settled as, for the self-check to open prefilled."""
+    if not state or state.get("mode") != "bill" or state.get("pending"):
+        return None
+    slots = _decode(state.get("slots", {}))
+    pack = packs().get(slots.get("policy") or "")
+    if pack is None or not pack.settles or _missing(slots, pack):
+        return None
+    return case_of(pack, slots)
