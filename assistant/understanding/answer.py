@@ -44,9 +44,10 @@ def lookup_answer(turn: Turn) -> dict:
     state = turn.next_state(mode="lookup", slots=slots, pending=None)
     if scope.unknown_place:
         return _nothing(slots, state, f"收录的政策文件里没有{scope.unknown_place}的规定，这里不能回答。")
-    hits = rank(read_query(turn.text), scope)
+    query = read_query(turn.text)
+    hits = rank(query, scope)
     figure = None
-    for doc_id in scope.docs:
+    for doc_id in () if query.out_of_scope else scope.docs:
         figure = figure_answer(doc_id, turn.text, {**slots, **turn.said})
         if figure is not None:
             break

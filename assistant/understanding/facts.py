@@ -122,7 +122,8 @@ def _narrow(candidates: list, text: str, slots: dict, measures: list[str]) -> li
     elif "住院" in text:
         candidates = keep(lambda n: "inpatient" in n or "outpatient" not in n)
     insurance = slots.get("insurance") or ("employee" if "职工" in text else "resident")
-    candidates = keep(lambda n: f".{insurance}." in n or (".resident." not in n and ".employee." not in n))
+    # never another insurance's figure: 职工 asked and only 城乡居民's cited -> no direct answer
+    candidates = [c for c in candidates if f".{insurance}." in c[0] or (".resident." not in c[0] and ".employee." not in c[0])]
     tier = slots.get("contribution_tier") or "high"
     candidates = keep(lambda n: n.endswith(f"_{tier}") or not (n.endswith("_high") or n.endswith("_low")))
     return candidates

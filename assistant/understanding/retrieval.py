@@ -16,7 +16,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from ..knowledge.store import documents, knowledge
-from .vocabulary import from_pinyin, vocabulary, words_of
+from .vocabulary import from_pinyin, save_piece, stored_pieces, vocabulary, words_of
 
 SENTENCE = re.compile(r"[^。；;！!？?\n]+[。；;！!？?]?")
 SYNONYM_WEIGHT = 0.8
@@ -78,7 +78,10 @@ def _passage_tokens(text: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def index() -> Index:
-    """Built once per process from the loaded documents (a few hundred sentences: well under a second)."""
+    """Built once from the loaded documents, then kept beside the knowledge cache for the next process."""
+    stored = stored_pieces().get("index")
+    if stored is not None:
+        return stored
     import bm25s
     clauses, clause_docs, clause_tokens, clause_texts = [], [], [], []
     sentences, sentence_clause, sentence_tokens = [], [], []
@@ -99,8 +102,10 @@ def index() -> Index:
     by_sentence.index(sentence_tokens, show_progress=False)
     by_clause = bm25s.BM25()
     by_clause.index(clause_tokens, show_progress=False)
-    return Index(clauses, np.array(clause_docs), sentences, np.array(sentence_clause), by_sentence, by_clause,
-                 "\n".join(clause_texts), clause_texts)
+    built = Index(clauses, np.array(clause_docs), sentences, np.array(sentence_clause), by_sentence, by_clause,
+                  "\n".join(clause_texts), clause_texts)
+    save_piece("index", built)
+    return built
 
 
 def scope_of(text: str, region: str | None = None, policy: str | None = None) -> Scope:

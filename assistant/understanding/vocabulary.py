@@ -7,9 +7,12 @@ it. Everything is built once per process by lru_cache'd functions without argume
 from __future__ import annotations
 
 import logging
+import os
+import pickle
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from ..knowledge.files import knowledge_path, read_yaml
 from ..knowledge.store import documents, knowledge, packs
@@ -32,7 +35,6 @@ class Vocabulary:
     status_labels: dict[str, str]
     number_words: tuple[str, ...]
     figure_marks: tuple[str, ...]
-    pinyin: dict[str, str]                           # full pinyin or initials -> word
     words: frozenset[str]                            # every dictionary word (for fuzzy matching)
 
 
@@ -63,19 +65,21 @@ def vocabulary() -> Vocabulary:
         out_of_scope=tuple(data["out_of_scope"]), other_regions=tuple(data["other_regions"]),
         region_names=tuple(names), frameworks={k: tuple(v) for k, v in data["frameworks"].items()},
         status_labels=dict(data["status_labels"]), number_words=tuple(data["number_words"]),
-        figure_marks=tuple(data["figure_marks"]), pinyin=_pinyin_keys(words, names, _document_words()),
-        words=frozenset(words))
+        figure_marks=tuple(data["figure_marks"]), words=frozenset(words))
 
 
-def _document_words() -> set[str]:
-    """Two- to four-character runs of Chinese the documents use (for full pinyin: zhuyuan -> 住院)."""
-    import jieba
-    jieba.setLogLevel(logging.WARNING)
-    found = set()
-    for doc in documents().values():
-        for clause in doc.clauses:
-            found.update(w for w in jieba.cut(clause.text, HMM=False) if 2 <= len(w) <= 4 and not w.isascii())
-    return found
+@lru_cache(maxsize=1)
+def pinyin_keys() -> dict[str, str]:
+    """Full pinyin and initials -> word, built on the first question typed in Latin letters."""
+    stored = stored_pieces().get("pinyin")
+    if stored is not None:
+        return stored
+    from .retrieval import index
+    document_words = {w for w in index().by_sentence.vocab_dict
+                      if 2 <= len(w) <= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in w)}
+    keys = _pinyin_keys(set(vocabulary().words), list(vocabulary().region_names), document_words)
+    save_piece("pinyin", keys)
+    return keys
 
 
 def _pinyin_keys(words: set[str], names: list[tuple[str, str]], document_words: set[str]) -> dict[str, str]:
@@ -97,25 +101,108 @@ def _pinyin_keys(words: set[str], names: list[tuple[str, str]], document_words: 
     return keys
 
 
+EVERYDAY_WORDS = 40000  # jieba's most frequent words kept besides those the documents and lexicon use
+
+
 @lru_cache(maxsize=1)
 def tokenizer():
-    """A jieba tokenizer of its own (the global one is left alone) with the domain's words."""
+    """A jieba tokenizer of its own (the global one is left alone) with the domain's words.
+
+    jieba's whole dictionary (half a million words) takes seconds to load; the domain needs the words
+    the documents and the lexicon use and everyday words, so the dictionary is cut to those once and
+    kept with the built index (see stored_pieces).
+    """
     import jieba
     jieba.setLogLevel(logging.WARNING)
     cutter = jieba.Tokenizer()
+    stored = stored_pieces().get("jieba")
+    if stored is not None:
+        cutter.FREQ, cutter.total = stored
+        cutter.initialized = True
+        return cutter
     cutter.initialize()
+    cutter.FREQ, cutter.total = _domain_dictionary(cutter.FREQ)
     for word in sorted(vocabulary().words):
         cutter.add_word(word, freq=200000)
     for name, _ in vocabulary().region_names:
         if not name.isascii():
             cutter.add_word(name, freq=200000)
+    save_piece("jieba", (cutter.FREQ, cutter.total))
     return cutter
+
+
+def _domain_dictionary(freq: dict[str, int]) -> tuple[dict[str, int], int]:
+    """jieba's words that the documents or the lexicon contain, and its most frequent everyday words,
+    with every prefix jieba's cutting looks up (frequency 0), as jieba builds them."""
+    words = vocabulary()
+    text = "\n".join(clause.text for doc in documents().values() for clause in doc.clauses)
+    text += "\n".join([*words.words, *words.stopwords, *words.weak, *words.out_of_scope, *words.other_regions,
+                       *(p for p, _ in words.phrases)])
+    common = sorted(((f, w) for w, f in freq.items() if f > 0), reverse=True)[:EVERYDAY_WORDS]
+    kept = {w: f for f, w in common}
+    pieces = {text[i:i + n] for n in range(2, 9) for i in range(len(text) - n + 1)}
+    kept.update({w: f for w, f in freq.items() if f > 0 and w in pieces})
+    out = dict(kept)
+    for word in kept:
+        for end in range(1, len(word)):
+            out.setdefault(word[:end], 0)
+    return out, sum(kept.values())
+
+
+CACHE = knowledge_path(".cache", "understanding.pickle")
+CODE = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=1)
+def stored_pieces() -> dict:
+    """The pieces built before (the cut dictionary, the pinyin keys, the index), when the knowledge
+    and this code are unchanged since; {} otherwise (they are built again and saved)."""
+    if os.environ.get("SANCHONG_NO_CACHE"):
+        return {}
+    try:
+        with open(CACHE, "rb") as handle:
+            stored = pickle.load(handle)
+        if stored.get("fingerprint") == _fingerprint():
+            return stored
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+        pass
+    return {}
+
+
+def save_piece(name: str, value) -> None:
+    """Keep a built piece for the next process; a folder we cannot write to just means no cache."""
+    if os.environ.get("SANCHONG_NO_CACHE"):
+        return
+    pieces = stored_pieces()
+    if not pieces:
+        pieces["fingerprint"] = _fingerprint()
+    pieces[name] = value
+    try:
+        CACHE.parent.mkdir(exist_ok=True)
+        temporary = CACHE.with_suffix(f".{os.getpid()}.tmp")
+        with open(temporary, "wb") as handle:
+            pickle.dump(pieces, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, CACHE)
+    except OSError:
+        pass
+
+
+def _fingerprint() -> list:
+    import jieba
+    from ..knowledge.store import _fingerprint as knowledge_marks
+    marks = list(knowledge_marks())
+    for path in sorted(CODE.glob("*.py")):
+        info = path.stat()
+        marks.append((str(path), info.st_mtime_ns, info.st_size))
+    return [*marks, ("jieba", jieba.__version__)]
 
 
 def from_pinyin(text: str) -> str:
     """Latin letters typed for Chinese (dbh, dibaohu, zhuyuan) replaced by the words they stand for;
     a run that is not pinyin of a known word stays as it is."""
-    keys = vocabulary().pinyin
+    if not ASCII_WORD.search(text):
+        return text
+    keys = pinyin_keys()
 
     def replace(match: re.Match) -> str:
         run = match.group(0).lower()
