@@ -7,6 +7,7 @@ The region table here is the test's own, written from the contract, not read fro
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -200,7 +201,8 @@ def _labelled_settlement(slots: dict, item: dict):
     pack = packs().get(facts.get("policy") or "")
     if pack is None or not pack.settles:
         return None
-    visit = {"date": facts.get("date") or pack.valid_from.isoformat(), "kind": facts["kind"], "total": facts["total"],
+    today = dt.date.today()  # an undated bill is this year's when the pack covers today (else its first day)
+    visit = {"date": facts.get("date") or (today if pack.covers(today) else pack.valid_from).isoformat(), "kind": facts["kind"], "total": facts["total"],
              **{k: facts[k] for k in ("hospital_level", "location", "referral", "basic_paid") if k in facts}}
     case = {"policy": pack.id, "visits": [visit],
             **{k: facts[k] for k in ("identities", "insurance", "contribution_tier") if facts.get(k)}}

@@ -7,7 +7,7 @@ from assistant.errors import InputError
 from assistant.knowledge.catalog import policy_rows
 from assistant.money import yuan
 from assistant.understanding.answer import ask
-from assistant.understanding.conversation import TIER_NAMES, case_for
+from assistant.understanding.conversation import case_for, paid_words
 from views import common
 from views.result import show_tiers
 
@@ -74,8 +74,7 @@ def show_answer(number: int, entry: dict, last: bool) -> None:
                     st.button("用自查核对", key="chat_check", icon=":material/fact_check:", type="primary",
                               on_click=_check_in_selfcheck, args=(case,))
             else:
-                paid = "，".join(f"{TIER_NAMES[t]} {yuan(totals[t])} 元" for t in TIER_NAMES if totals.get(t, 0) > 0)
-                st.caption(paid)
+                st.caption(paid_words(totals))
         if answer["citations"]:
             st.markdown(common.citations_html(answer["citations"]), unsafe_allow_html=True)
 

@@ -7,13 +7,14 @@ or a change ("要是低档缴费呢") against it.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from ..errors import InputError
-from ..knowledge.store import documents, packs
+from ..knowledge.store import documents, packs, tiers
 from ..lexicon import name_of
 from ..money import yuan
 from .facts import figure_answer
@@ -30,8 +31,6 @@ BILL_WORDS = ("报销", "报多少", "能报", "自付", "花了", "花费", "�
 LOOKUP_WORDS = ("起付线", "起付标准", "比例", "限额", "封顶", "押金", "最多", "最高", "怎么申请", "申请", "条件",
                 "手续", "多长时间", "资助", "规定", "政策", "标准")
 WHAT_IF = re.compile(r"如果|要是|假如|假设|换成|改成|呢[？?]?$")
-TIER_NAMES = {"basic": "基本医保", "critical_illness": "大病保险", "medical_aid": "医疗救助", "tilted_aid": "倾斜救助",
-              "major_illness_aid": "重特大疾病医疗救助", "poverty_fund": "健康扶贫兜底"}
 FOLLOW_UPS = {
     "policy": ("请问您在哪个地区参保？", None),
     "kind": ("请问这次是住院、普通门诊，还是门诊慢特病？", ["住院", "普通门诊", "门诊慢特病"]),
@@ -206,9 +205,15 @@ def _reply(turn: Turn, answer: str, shown: dict, slots: dict, *, pending: str | 
     return reply
 
 
+def undated_day(pack) -> dt.date:
+    """A bill told without a date is this year's (today), when the pack covers today."""
+    today = dt.date.today()
+    return today if pack.covers(today) else pack.valid_from
+
+
 def case_of(pack, slots: dict) -> dict:
     """The case `settle` takes for the facts understood (the same shape the self-check builds)."""
-    visit = {"date": slots.get("date") or pack.valid_from.isoformat(), "kind": slots["kind"], "total": slots["total"],
+    visit = {"date": slots.get("date") or undated_day(pack).isoformat(), "kind": slots["kind"], "total": slots["total"],
              "out_of_catalog": slots.get("out_of_catalog", "unknown")}
     for name in ("hospital_level", "location", "referral", "basic_paid"):
         if name in slots:
@@ -237,7 +242,8 @@ def _settle(turn: Turn, pack, slots: dict, shown: dict) -> dict:
             return _reply(turn, f"这笔费用还不能计算：{again.message}", shown, slots, pending=None)
         notes.append("没有说目录外（全自费）费用，按0元计算；实际有目录外费用时，自己付的会更多。")
     if not slots.get("date"):
-        result["assumptions"].insert(0, f"问题里没有说就诊日期，按{pack.name}（{pack.valid_from}至{pack.valid_to}）计算")
+        day = case["visits"][0]["date"]
+        result["assumptions"].insert(0, f"问题里没有说就诊日期，按{day}（{pack.name}）计算")
     citations = []
     for visit in result["visits"]:
         for tier in visit["tiers"]:
@@ -251,9 +257,15 @@ def _settle(turn: Turn, pack, slots: dict, shown: dict) -> dict:
                   settlement=result, citations=citations)
 
 
+def paid_words(totals: dict) -> str:
+    """基本医保 27600.00 元，大病保险 340.00 元 … : each tier that paid, in settlement order (knowledge/tiers.yaml)."""
+    return "，".join(f"{tier['name']} {yuan(totals[tier['code']])} 元" for tier in tiers()
+                    if totals.get(tier["code"], 0) > 0)
+
+
 def _bill_words(pack, result: dict, slots: dict, notes: list[str]) -> str:
     totals = result["totals"]
-    paid = "，".join(f"{TIER_NAMES[t]} {yuan(totals[t])} 元" for t in TIER_NAMES if totals.get(t, 0) > 0)
+    paid = paid_words(totals)
     who = name_of("identities", result["identity_applied"])
     about = "约" if slots.get("total_approximate") else ""
     words = (f"按{pack.name}估算（{who}）：总费用{about} {yuan(totals['total'])} 元，"
