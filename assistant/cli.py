@@ -93,8 +93,6 @@ def _ask(args) -> int:
     from .understanding.answer import ask
     if args.batch:
         from .understanding.batch import ask_batch
-        if args.batch != "-" and not os.path.exists(args.batch):
-            raise InputError(f"找不到文件“{args.batch}”，请检查路径。")
         return ask_batch(args.batch, sys.stdout)
     if args.question is None:
         raise InputError(f"请给出问题，例如：python -m assistant ask \"低保户大病保险起付线是多少\"。用法：\n{USAGE}")

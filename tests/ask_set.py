@@ -19,7 +19,7 @@ import yaml
 from assistant.errors import InputError
 from assistant.knowledge.store import documents, packs
 from assistant.settlement import settle
-from assistant.settlement.api import dumps
+from assistant.jsonio import dumps
 from assistant.understanding.answer import ask
 
 SET = Path(__file__).resolve().parent / "data" / "questions.yaml"

@@ -103,7 +103,7 @@ def test_a_hospital_name_without_a_level_is_asked_about():
 
 def _through_json(answer: dict) -> dict:
     """The state as the command and the page hand it back: JSON text."""
-    from assistant.settlement.api import dumps
+    from assistant.jsonio import dumps
     return json.loads(dumps(answer["state"]))
 
 

@@ -5,9 +5,8 @@ import streamlit as st
 
 from assistant.errors import InputError
 from assistant.knowledge.catalog import policy_rows
-from assistant.money import yuan
 from assistant.understanding.answer import ask
-from assistant.understanding.conversation import case_for, paid_words
+from assistant.understanding.conversation import case_for, paid_words, yuan_text
 from views import common
 from views.result import show_tiers
 
@@ -65,7 +64,7 @@ def show_answer(number: int, entry: dict, last: bool) -> None:
             totals = settlement["totals"]
             st.markdown(f'<div class="sc-amount-label">估算个人自付</div>'
                         f'<div class="sc-amount-big" data-testid="chat-out-of-pocket" '
-                        f'data-amount="{totals["out_of_pocket"]}">{yuan(totals["out_of_pocket"])} 元</div>',
+                        f'data-amount="{totals["out_of_pocket"]}">{yuan_text(totals["out_of_pocket"])} 元</div>',
                         unsafe_allow_html=True)
             if last:
                 show_tiers(settlement)

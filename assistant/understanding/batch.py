@@ -9,12 +9,16 @@ import json
 import sys
 
 from ..errors import InputError
-from ..settlement.api import dumps
+from ..jsonio import os_message
+from ..jsonio import dumps
 from .answer import ask
 
 
 def ask_batch(path: str, out) -> int:
-    handle = sys.stdin.buffer if path == "-" else open(path, "rb")
+    try:
+        handle = sys.stdin.buffer if path == "-" else open(path, "rb")
+    except OSError as error:
+        raise InputError(os_message(error, path)) from None
     try:
         for number, raw in enumerate(handle, start=1):
             if not raw.strip():

@@ -257,6 +257,11 @@ def _settle(turn: Turn, pack, slots: dict, shown: dict) -> dict:
                   settlement=result, citations=citations)
 
 
+def yuan_text(amount) -> str:
+    """An amount as the answers write it (2118.00), for the page."""
+    return yuan(amount)
+
+
 def paid_words(totals: dict) -> str:
     """基本医保 27600.00 元，大病保险 340.00 元 … : each tier that paid, in settlement order (knowledge/tiers.yaml)."""
     return "，".join(f"{tier['name']} {yuan(totals[tier['code']])} 元" for tier in tiers()
