@@ -216,3 +216,26 @@ def test_the_command_answers_a_batch_and_a_bad_line_never_stops_the_others(cli, 
     assert [item["line"] for item in out] == [1, 3, 4, 5, 6]
     assert out[0]["citations"] and "error" in out[1] and "error" in out[2] and "error" in out[3]
     assert out[4]["citations"][0]["doc"] == "tianjin-2023"
+
+
+def test_a_limit_lifted_for_the_person_is_said_in_the_clauses_words():
+    answer = ask("天津低保户大病保险有封顶吗")
+    assert answer["answer"].startswith("低保对象的大病保险取消封顶线")
+    first = answer["citations"][0]
+    assert first["clause"] == "二（二）4." and first["quote"].endswith("取消封顶线")
+    assert first["quote"] in documents()["tianjin-2023"].clause("二（二）4.").text
+
+
+def test_a_rate_question_without_an_amount_is_not_taken_for_a_bill():
+    answer = ask("高档缴费在三级医院看门诊报多少", region="天津市")
+    assert answer["settlement"] is None and answer["follow_up"] is None
+    assert "三级50%" in answer["answer"].replace("、", "") or "50%" in answer["answer"]
+    assert answer["citations"][0]["clause"] == "二（二）3."
+
+
+def test_a_disease_the_documents_list_is_read_in_everyday_words():
+    from assistant.knowledge.files import knowledge_path
+    if not knowledge_path("diseases.yaml").exists():
+        pytest.skip("knowledge/diseases.yaml (the naiman-2019 disease lists) has not landed in this tree")
+    assert read_slots("奈曼旗贫困户得了肺癌在旗医院住院花了2万")["disease"] == "肺癌"
+    assert read_slots("老伴是尿毒症，在旗医院透析")["disease"] in ("尿毒症", "透析")

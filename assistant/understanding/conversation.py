@@ -25,11 +25,13 @@ STATE_VERSION = 1
 AMOUNT_FIELDS = ("total", "out_of_catalog", "basic_paid", "per_capita_income")
 PERSON_FIELDS = ("policy", "region", "identities", "insurance", "contribution_tier")
 BILL_FIELDS = ("kind", "hospital_level", "hospital_named", "location", "referral", "total", "out_of_catalog",
-               "basic_paid", "date")
+               "basic_paid", "date", "disease")
 BILL_WORDS = ("报销", "报多少", "能报", "自付", "花了", "花费", "自己付", "自己出", "掏了", "一共", "总共", "能报多少")
 # A question about the rules, not about this bill (the 起付线 itself, the ratio, how to apply …).
 LOOKUP_WORDS = ("起付线", "起付标准", "比例", "限额", "封顶", "押金", "最多", "最高", "怎么申请", "申请", "条件",
-                "手续", "多长时间", "资助", "规定", "政策", "标准")
+                "手续", "多长时间", "资助", "规定", "政策", "标准", "提高", "降低")
+# Without an amount, only these say the person is telling their own bill ("监测户住院能报多少").
+OWN_BILL_WORDS = ("能报", "花了", "花费", "自己付", "掏了", "一共", "总共", "我住院", "俺住院")
 WHAT_IF = re.compile(r"如果|要是|假如|假设|换成|改成|呢[？?]?$")
 FOLLOW_UPS = {
     "policy": ("请问您在哪个地区参保？", None),
@@ -129,7 +131,7 @@ def starts_bill(turn: Turn) -> bool:
         return False
     if "total" in said:
         return True
-    if not ("kind" in said and (any(w in text for w in BILL_WORDS) or "hospital_level" in said)):
+    if not ("kind" in said and (any(w in text for w in OWN_BILL_WORDS) or "hospital_level" in said)):
         return False
     # "三级医院看门诊报多少": when the documents give the rate, that is the answer, not a bill to fill in
     facts = turn.person_facts()
@@ -215,7 +217,7 @@ def case_of(pack, slots: dict) -> dict:
     """The case `settle` takes for the facts understood (the same shape the self-check builds)."""
     visit = {"date": slots.get("date") or undated_day(pack).isoformat(), "kind": slots["kind"], "total": slots["total"],
              "out_of_catalog": slots.get("out_of_catalog", "unknown")}
-    for name in ("hospital_level", "location", "referral", "basic_paid"):
+    for name in ("hospital_level", "location", "referral", "basic_paid", "disease"):
         if name in slots:
             visit[name] = slots[name]
     case = {"policy": pack.id, "visits": [visit]}
@@ -281,6 +283,8 @@ def _bill_words(pack, result: dict, slots: dict, notes: list[str]) -> str:
     if spread:
         words += f"目录外费用不清楚，自己付的可能在 {yuan(spread['low'])} 元到 {yuan(spread['high'])} 元之间。"
     words += "".join(notes)
+    if pack.status == "historical":
+        words += "这是2019年的历史政策，只用来核对当年的费用，现在已不执行。"
     if "basic_paid" not in slots:
         words += "基本医保是按假设的起付线和比例估的，有医院结算单的，说出“医保报了多少”可以算得更准。"
     return words + "以医院“一站式”结算为准。"

@@ -52,7 +52,7 @@ def figure_answer(doc_id: str, text: str, slots: dict) -> tuple[str, list[dict]]
     if prefix is None:
         return None
     measures = [m for m, words in MEASURE_WORDS.items() if any(w in text for w in words)]
-    if not measures and not any(w in text for w in ("多少", "几", "标准")):
+    if not measures and not any(w in text for w in ("多少", "几")):
         return None
     identities = list(slots.get("identities") or ())
     for word, codes in GROUP_WORDS.items():
@@ -71,6 +71,8 @@ def figure_answer(doc_id: str, text: str, slots: dict) -> tuple[str, list[dict]]
     if measures:  # what was asked first, then the rest of that benefit (起付线, 比例, 限额)
         wanted = {"deductible": ("deductible",), "ratio": ("ratio", "bands", "self_pay", "share"), "limit": ("limit",)}
         asked = [c for c in candidates if any(w in c[0] for m in measures for w in wanted[m])]
+        if not asked and measures == ["limit"] and candidates:
+            return _no_limit_answer(candidates, identities, text)
         if not asked:
             return None
         candidates = asked + [c for c in candidates if c not in asked]
@@ -239,6 +241,21 @@ def _clause_text(doc_id: str, clause_id: str) -> str:
     from ..knowledge.store import documents
     clause = documents()[doc_id].clause(clause_id)
     return clause.text if clause is not None else ""
+
+
+def _no_limit_answer(candidates: list, identities: list[str], text: str) -> tuple[str, list[dict]] | None:
+    """"低保户大病保险有封顶吗": the clause's own words when it lifts the limit for this person."""
+    source = candidates[0][2].source
+    clause_text = _clause_text(source.doc, source.clause)
+    phrase = _no_limit(clause_text, identities, candidates)
+    if not phrase:
+        return None
+    sentence = next(s for s in re.split(r"[。；]", clause_text) if phrase in s)
+    quote = sentence[:sentence.find(phrase) + len(phrase)].strip()
+    group = next((word for word in GROUP_WORDS if word in text), None)
+    who = group or name_of("identities", identities[0])
+    benefit = next(words[0] for words, prefix in TIER_WORDS if candidates[0][0].startswith(prefix))
+    return f"{who}的{benefit}{phrase}。", [{"doc": source.doc, "clause": source.clause, "quote": quote}]
 
 
 def _no_limit(clause_text: str, identities: list[str], candidates: list) -> str | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..knowledge.files import knowledge_path, read_yaml
 from ..knowledge.store import knowledge
 from ..lexicon import lexicon
 from .amounts import amounts_in
@@ -33,6 +34,19 @@ def _vocabulary() -> tuple[tuple[str, str, str], ...]:
             if len(word) >= 2 and not word.isascii():  # 是/否 and the codes themselves are not free text
                 words.append((word, field, code))
     return tuple(sorted(words, key=lambda item: (-len(item[0]), item[0])))
+
+
+@lru_cache(maxsize=1)
+def _disease_words() -> tuple[str, ...]:
+    """Names and everyday words of the diseases the documents list (knowledge/diseases.yaml, when there)."""
+    path = knowledge_path("diseases.yaml")
+    if not path.exists():
+        return ()
+    words = set()
+    for listing in (read_yaml(path) or {}).get("lists", {}).values():
+        for disease in listing.get("diseases", ()):
+            words.update(str(w) for w in (disease.get("name"), disease.get("shown"), *disease.get("aliases", ())) if w)
+    return tuple(sorted(words, key=lambda w: (-len(w), w)))
 
 
 @lru_cache(maxsize=1)
@@ -81,6 +95,13 @@ def read_slots(text: str) -> dict:
                 else:
                     slots.setdefault(field, code)
             start = text.find(word, end)
+    lowered = text.lower()
+    for word in _disease_words():
+        at = lowered.find(word.lower())
+        if at >= 0 and free(at, at + len(word)):
+            slots["disease"] = text[at:at + len(word)]  # as the person said it; the core reads everyday words
+            take(at, at + len(word))
+            break
     if "hospital_level" not in slots:
         for word in _unclear_hospitals():
             at = text.find(word)
