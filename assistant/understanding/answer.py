@@ -9,6 +9,8 @@ and where to ask, never citing something loosely related.
 """
 from __future__ import annotations
 
+import re
+
 from ..errors import InputError
 from ..knowledge.store import documents
 from .conversation import Turn, bill_answer, continues_bill, load_state, starts_bill
@@ -66,12 +68,37 @@ def lookup_answer(turn: Turn) -> dict:
     if figure is not None:
         answer = f"{figure[0]}依据：{where}。"
     else:
-        answer = f"{where}规定：{first['quote']}"
+        short = short_answer(query, first["quote"])
+        answer = f"{short}。依据：{where}：“{first['quote']}”" if short else f"{where}规定：{first['quote']}"
     note = STATUS_NOTES.get(doc.status)
     if note:
         answer += note
     return {"answer": answer, "citations": citations, "slots": _shown(slots), "follow_up": None,
             "settlement": None, "state": state}
+
+
+def short_answer(query, sentence: str) -> str | None:
+    """The part of the clause's sentence that speaks to the question ("特困人员给予全额救助"), verbatim;
+    None when that is the whole sentence anyway."""
+    topic = {a for term in query.strong for a in query.alternatives.get(term, (term,)) if len(a) >= 2}
+    topic |= {w for w in query.phrase_words if len(w) >= 2}
+    other = {a for term in query.terms for a in query.alternatives.get(term, (term,)) if len(a) >= 2} - topic
+    parts = [p.strip() for p in re.split(r"[，,：:]", sentence.rstrip("。；;")) if p.strip()]
+
+    def score(part: str) -> int:  # the question's topic counts most; a figure, when one is asked
+        figure = query.asks_figure and (re.search(r"\d", part) or "标准由" in part)
+        return 3 * sum(w in part for w in topic) + sum(w in part for w in other) + (3 if figure else 0)
+
+    scored = [(score(part), i) for i, part in enumerate(parts)]
+    best = max(scored, default=(0, 0))
+    if best[0] == 0 or len(parts) <= 2:
+        return None
+    keep = {best[1]}
+    if query.asks_figure:  # and the part that holds the figure asked for
+        figures = [(sc, i) for sc, i in scored if re.search(r"\d", parts[i]) or "标准由" in parts[i]]
+        if figures:
+            keep.add(max(figures)[1])
+    return "，".join(parts[i] for i in sorted(keep))
 
 
 def _citation(doc_id: str, clause: str, quote: str) -> dict:

@@ -18,7 +18,7 @@ from rapidfuzz import fuzz, process
 from ..knowledge.store import documents, knowledge
 from .vocabulary import from_pinyin, save_piece, stored_pieces, vocabulary, words_of
 
-SENTENCE = re.compile(r"[^。；;！!？?\n]+[。；;！!？?]?")
+SENTENCE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
 SYNONYM_WEIGHT = 0.8
 FUZZY_WEIGHT = 0.7
 FUZZY_CUTOFF = 75
@@ -92,8 +92,7 @@ def index() -> Index:
             clause_docs.append(doc.id)
             clause_texts.append(clause.text)
             clause_tokens.append(_passage_tokens(" ".join([clause.heading or "", *clause.path, clause.text])))
-            for match in SENTENCE.finditer(clause.text):
-                sentence = match.group(0).strip()
+            for sentence in sentences_of(clause.text):
                 if len(sentence) >= 4:
                     sentences.append(sentence)
                     sentence_clause.append(number)
@@ -106,6 +105,27 @@ def index() -> Index:
                   "\n".join(clause_texts), clause_texts)
     save_piece("index", built)
     return built
+
+
+def sentences_of(text: str) -> list[str]:
+    """The clause's sentences, verbatim. A line break ends a sentence only where the line is short or
+    ends in punctuation: the source texts wrap long sentences in the middle ("…宫颈癌、\n尘肺病…")."""
+    lines, current = [], ""
+    raw = text.split("\n")
+    for number, line in enumerate(raw):
+        current = f"{current}\n{line}" if current else line
+        following = raw[number + 1] if number + 1 < len(raw) else ""
+        wrapped = (len(line) >= 25 and re.match(r"[\u4e00-\u9fff、，,（(“]", line[-1:])
+                   and following and not re.search(r"[:：]", following[:8]))
+        if not wrapped:
+            lines.append(current)
+            current = ""
+    if current:
+        lines.append(current)
+    found = []
+    for block in lines:
+        found += [m.group(0).strip() for m in SENTENCE.finditer(block)]
+    return [s for s in found if len(s) >= 4]
 
 
 def scope_of(text: str, region: str | None = None, policy: str | None = None) -> Scope:
@@ -256,7 +276,7 @@ def rank(query: Query, scope: Scope, limit: int = 3) -> list[Hit]:
     for number in order[:CANDIDATES]:  # the best few by score; only those that answer are kept
         if scores[number] <= 0 or len(hits) == limit:
             break
-        quote = _best_sentence(built, number, sentence_scores, query.asks_figure)
+        quote = _best_sentence(built, number, sentence_scores, query)
         if not _answers(query, built.clause_texts[number], quote):
             continue
         doc_id, clause_id = built.clauses[number]
@@ -295,11 +315,16 @@ def _answers(query: Query, clause_text: str, quote: str) -> bool:
     return len(covered) >= max(1, len(query.unknown), (len(query.strong) + 1) // 2)
 
 
-def _best_sentence(built: Index, clause_number: int, sentence_scores: np.ndarray, figure: bool = False) -> str:
+def _best_sentence(built: Index, clause_number: int, sentence_scores: np.ndarray, query: Query) -> str:
+    """The clause's sentence holding most of the question's topic words (then the best BM25 score)."""
     numbers = np.nonzero(built.sentence_clause == clause_number)[0]
     if len(numbers) == 0:
         return built.clause_texts[clause_number].strip()
-    if figure:  # a question asking for a figure is answered by a sentence that has one
+    topic = [query.alternatives[t] for t in query.strong]
+    coverage = np.array([sum(any(a in built.sentences[n] for a in options) for options in topic) for n in numbers])
+    if coverage.max(initial=0) > 0:
+        numbers = numbers[coverage == coverage.max()]
+    if query.asks_figure:  # a question asking for a figure is answered by a sentence that has one
         with_figure = [n for n in numbers if re.search(r"\d", built.sentences[n])
                        or any(m in built.sentences[n] for m in vocabulary().figure_marks)]
         if with_figure and sentence_scores[with_figure].max() > 0:

@@ -194,7 +194,8 @@ def _fingerprint() -> list:
     for path in sorted(CODE.glob("*.py")):
         info = path.stat()
         marks.append((str(path), info.st_mtime_ns, info.st_size))
-    return [*marks, ("jieba", jieba.__version__)]
+    import bm25s
+    return [*marks, ("jieba", jieba.__version__), ("bm25s", bm25s.__version__)]
 
 
 def from_pinyin(text: str) -> str:
