@@ -34,7 +34,7 @@ def test_the_right_clause_is_among_the_first_three(report):
 
 def test_the_first_citation_is_mostly_the_right_one(report):
     right, asked = report.top1["all"]
-    assert right / asked >= 0.88, report.lines()   # reached 89% (aim: as high as top-3)
+    assert right / asked >= 0.9, report.lines()   # reached 92.5% (147/159)
 
 
 def test_every_document_is_reached(report):
@@ -44,8 +44,7 @@ def test_every_document_is_reached(report):
 
 
 def test_questions_no_document_answers_cite_nothing(report):
-    # reached 30 of 32; the two that still cite are listed in the report
-    assert report.none_total - len(report.none_cited) >= report.none_total - 2, report.none_cited
+    assert report.none_cited == []
 
 
 def test_no_answer_ever_cites_another_region(report):
