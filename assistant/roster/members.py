@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .rows import Roster
+from .rows import Roster, paused_gc
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +21,11 @@ class Member:
 
 def members(roster: Roster) -> list[Member]:
     """One Member per (户编号, 姓名, 身份证号), in the order they first appear in the file."""
+    with paused_gc():
+        return _members(roster)
+
+
+def _members(roster: Roster) -> list[Member]:
     groups: dict[tuple, list] = {}
     for r in roster.rows:
         groups.setdefault(r.member_key, []).append(r)
