@@ -105,7 +105,7 @@ def test_one_id_number_under_two_names_is_a_copying_slip(tmp_path):
     ("空白.csv", b"\r\n \r\n", "是空文件"),
     ("只有表头.csv", (HEADER + "\n").encode(), "只有表头，没有数据行"),
     ("图片.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "不是表格文件"),
-    ("旧版.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "旧版 Excel（.xls）"),
+    ("文档.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "无法作为 Excel 文件打开"),
     ("坏的.xlsx", b"PK\x03\x04 not really a zip", "无法作为 Excel 文件打开"),
     ("假的.xlsx", "户编号,姓名\nH1,张三\n".encode(), "扩展名是 .xlsx，但内容不是这种文件"),
     ("坏的.parquet", b"PAR1 truncated", "无法作为 Parquet 文件读取"),
