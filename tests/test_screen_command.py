@@ -47,12 +47,12 @@ def test_rejected_rows_are_counted_and_listed_with_masked_ids(cli, tmp_path):
     out = tmp_path / "结果.xlsx"
     done = cli("screen", str(roster), "--out", str(out), "--region", "巴彦淖尔市", "--year", "2023")
     assert done.returncode == 0, done.stderr
-    assert "1 人已计算，10 行被拒" in done.stderr
+    assert "1 人已计算，11 行被拒" in done.stderr
     assert "以下列不认识" not in done.stderr
     book = load_workbook(out, read_only=True)
     errors = list(book["错误行"].iter_rows(values_only=True))
     assert errors[0] == ("行号", "户编号", "姓名", "身份证号", "错误原因")
-    assert [r[0] for r in errors[1:]] == [2, 3, 4, 6, 7, 8, 10, 11, 12, 13]
+    assert [r[0] for r in errors[1:]] == [2, 3, 4, 6, 7, 8, 10, 11, 12, 13, 14]
     assert errors[1][3] == "1508**********0044"
     text = str(list(book["筛查结果"].values)) + str(errors)
     assert GRANDMOTHER not in text and NEIGHBOUR not in text

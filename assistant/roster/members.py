@@ -14,7 +14,7 @@ class Member:
     identities: tuple[str, ...]
     insurance: str | None
     contribution_tier: str | None
-    visits: tuple[dict, ...]      # CONTRACT visits, in the file's order
+    visits: tuple[dict, ...]      # CONTRACT visits, by date (ties in the file's order)
     visit_rows: tuple[int, ...]   # the row each visit came from, same order
     rows: tuple[int, ...]         # every row of this member (visits and a visit-less row)
 
@@ -32,7 +32,8 @@ def _members(roster: Roster) -> list[Member]:
     out = []
     for (household, name, id_number), group in groups.items():
         first = lambda attr: next((getattr(r, attr) for r in group if getattr(r, attr) is not None), None)  # noqa: E731
-        with_visit = [r for r in group if r.visit]
+        # in date order (ties: the file's order), as the core settles and numbers them
+        with_visit = sorted((r for r in group if r.visit), key=lambda r: (r.visit["date"], r.row))
         out.append(Member(household, name, id_number, first("identities") or (), first("insurance"),
                           first("contribution_tier"), tuple(r.visit for r in with_visit),
                           tuple(r.row for r in with_visit), tuple(r.row for r in group)))
