@@ -395,3 +395,14 @@ def test_unknown_out_of_catalog_goes_to_the_core_as_unknown(tmp_path):
     case = case_for(member, policy="bayannur-2023")
     assert case["visits"][0]["out_of_catalog"] == "unknown"
     assert "range" in settle(case)  # the least and most the person could pay
+
+
+def test_a_name_that_looks_like_a_formula_stays_text(tmp_path):
+    text = "\n".join([HEADER, '"=HYPERLINK(""http://x"",""点我"")",张三,,,,,,,,,,,,'])
+    roster = read_roster(_write(tmp_path, text))
+    rows = screen(members(roster), policy="bayannur-2023")
+    out, _ = write_table(rows, tmp_path / "结果.csv")
+    assert out.read_text(encoding="utf-8-sig").splitlines()[1].startswith("\"'=HYPERLINK(")
+    (book,) = write_table(rows, tmp_path / "结果.xlsx")
+    cell = load_workbook(book)["筛查结果"]["A2"]
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK(")

@@ -92,12 +92,22 @@ def _cell_text(value) -> str:
     return "" if value is None else str(value)
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value) -> str:
+    text = _cell_text(value)
+    if isinstance(value, str) and text.startswith(_FORMULA_START):
+        return "'" + text  # a name typed as =HYPERLINK(…) stays text when Excel opens the file
+    return text
+
+
 def _write_csv(path: Path, headers, rows) -> None:
     # UTF-8 with BOM: Excel in China opens it with the Chinese intact (without the BOM it guesses GBK).
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(headers)
-        writer.writerows([_cell_text(v) for v in row] for row in rows)
+        writer.writerows([_csv_cell(v) for v in row] for row in rows)
 
 
 def _write_parquet(path: Path, headers, rows) -> None:
