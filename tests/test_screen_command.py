@@ -113,9 +113,12 @@ def test_a_file_that_cannot_be_read_exits_2_with_one_chinese_line(cli, tmp_path,
     (["--out", "x.csv", "--region", "上海市"], "暂时没有“上海市”的政策"),
     (["--out", "x.csv", "--policy", "bayannur-2023", "--engine", "gpu"], "没有名为“gpu”的计算引擎"),
     (["--out", "x.csv", "--policy", "bayannur-2023", "--per-capita-income", "三万"], "不是数字"),
+    (["--out", "x.csv", "--policy", "bayannur-2023", "--per-capita-income", "0"], "不能为0"),
+    (["--out", "no/such/folder/x.csv", "--policy", "bayannur-2023"], "文件夹"),
+    (["--out", "x.csv", "--policy", "zhejiang-2022-draft"], "不能用于计算报销金额"),
 ])
 def test_wrong_options_exit_2_in_chinese(cli, tmp_path, good, args, words):
-    args = [str(tmp_path / a) if a.startswith("x.") else a for a in args]
+    args = [str(tmp_path / a) if a.startswith(("x.", "no/")) else a for a in args]
     done = cli("screen", str(good), *args)
     assert done.returncode == 2
     assert words in done.stderr

@@ -1,8 +1,8 @@
 """Row-by-row checks of a roster: each good row becomes a RosterRow, each bad one a RowError with its reason.
 
 Row numbers are the file's (header = row 1). Nothing is dropped silently: every data row ends up
-in `Roster.rows` or `Roster.errors`. Amounts, dates and words are read with the core's own
-readers (assistant.models, assistant.lexicon), so a roster and the self-check say the same thing.
+in `Roster.rows` or `Roster.errors`. Visits, amounts, dates and words are checked by the core's
+own checks (assistant.checks), so a roster, the self-check and `settle` say the same thing.
 """
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 
-from ..errors import InputError
 from ..checks import UNKNOWN, is_unknown, parse_code, parse_identities, read_visit
+from ..errors import InputError
 from ..privacy import check_id_number, mask_id, normalize_id
 from .columns import BY_FIELD, COLUMNS, VISIT_FIELDS, field_for, header_key
 from .reading import RosterError
