@@ -260,6 +260,9 @@ def test_when_the_knowledge_changes_the_workspace_settles_again_and_lists_the_ch
         s.commit()
         stale = settling.stale_years(s, people.wang)
         assert [r.member_id for r in stale] == [ids["father"]]
+        # opening the household does not quietly replace it: the change waits to be listed
+        settling.household_year(s, people.wang, ids["household"], 2023)
+        assert [r.member_id for r in settling.stale_years(s, people.wang)] == [ids["father"]]
         assert settling.stale_years(s, people.liu) == []  # another village's cadre sees nothing of it
         changed = settling.resettle(s, people.wang)
         assert len(changed) == 1

@@ -325,7 +325,7 @@ def paper_button(item) -> None:
                 st.error(f"暂时无法生成明白纸：{getattr(error, 'message', None) or type(error).__name__}")
         if key in ss:
             name, data = ss[key]
-            st.download_button("下载本人明白纸", data, file_name=name, mime="application/pdf", key=f"{key}_get")
+            st.download_button("下载本人明白纸", data, file_name=name, mime="application/pdf", on_click="ignore", key=f"{key}_get")
 
 
 def what_if_form(item, found) -> None:
@@ -467,7 +467,7 @@ def family_paper(found) -> None:
                 st.error(f"暂时无法生成家庭明白纸：{getattr(error, 'message', None) or type(error).__name__}")
         if key in ss:
             name, data = ss[key]
-            st.download_button("下载家庭明白纸", data, file_name=name, mime="application/pdf", key="ws_family_get",
+            st.download_button("下载家庭明白纸", data, file_name=name, mime="application/pdf", on_click="ignore", key="ws_family_get",
                                type="primary")
         del lines
 
