@@ -35,12 +35,16 @@ def generate(path: Path, count: int, seed: int = 2023) -> int:
     lines = [HEADER]
     household = 0
     left_in_household = 0
+    used: set[str] = set()
     for person in range(count):
         if left_in_household == 0:
             household += 1
             left_in_household = rnd.randint(1, 5)
         left_in_household -= 1
-        first17 = f"150802{rnd.randint(1940, 2020)}{rnd.randint(1, 12):02d}{rnd.randint(1, 28):02d}{person % 1000:03d}"
+        first17 = ""
+        while not first17 or first17 in used:  # one number per person, as in life
+            first17 = f"150802{rnd.randint(1940, 2020)}{rnd.randint(1, 12):02d}{rnd.randint(1, 28):02d}{rnd.randint(0, 999):03d}"
+        used.add(first17)
         id_number = first17 + check_digit(first17)
         name = rnd.choice(SURNAMES) + f"{person:06d}"
         identity = rnd.choice(IDENTITIES)

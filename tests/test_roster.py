@@ -345,3 +345,43 @@ def test_template_reads_back_with_its_example_flagged(tmp_path):
     (member,) = members(read_roster(path))
     result = settle(case_for(member, policy="bayannur-2023", per_capita_income=36000))
     assert result["totals"]["out_of_pocket"] == Decimal("6000.00")  # the contract's worked example
+
+
+def test_screening_inside_a_threaded_server_gives_the_same_rows(tmp_path):
+    import threading
+    lines = [HEADER] + [f"H{i},人{i},,边缘户,城乡居民,2023-05-01,住院,二级,本地,已转诊,{20000 + 91 * i},,," for i in range(60)]
+    people = members(read_roster(_write(tmp_path, "\n".join(lines))))
+    stop = threading.Event()
+    server = threading.Thread(target=stop.wait)  # as Streamlit's server threads are
+    server.start()
+    try:
+        spawned = screen(people, policy="bayannur-2023", workers=2)
+    finally:
+        stop.set()
+        server.join()
+    assert spawned == screen(people, policy="bayannur-2023", workers=1)
+
+
+def test_error_workbook_hides_diagnoses_and_returns_members_the_core_refused(tmp_path):
+    text = "\n".join([HEADER + ",疾病",
+                      f"H1,张父,{FATHER},低保,城乡居民,2019-07-01,住院,三级,本地,已转诊,6000,,,,肺癌",
+                      f"H2,李四,{NEIGHBOUR},低保,城乡居民,2023-07-01,住院,三级,本地,已转诊,二万,,,,糖尿病"])
+    roster = read_roster(_write(tmp_path, text))
+    table = screen(members(roster), policy="bayannur-2023")
+    rows = list(load_workbook(io.BytesIO(error_workbook(roster, table))).active.iter_rows(values_only=True))
+    assert [r[-1] for r in rows[1:]] == [2, 3]
+    assert rows[1][-2].startswith("第2行的就诊日期 2019-07-01 不在")
+    assert [r[14] for r in rows[1:]] == ["（已隐藏）", "（已隐藏）"]
+    assert "肺癌" not in str(rows) and FATHER not in str(rows)
+
+
+def test_excel_dates_come_back_as_dates_in_the_error_workbook(tmp_path):
+    book = Workbook()
+    book.active.append(["户编号", "姓名", "就诊日期", "就诊类型", "总费用"])
+    book.active.append(["H1", "张三", dt.datetime(2023, 6, 1), "住院", "两千"])
+    path = tmp_path / "a.xlsx"
+    book.save(path)
+    back = tmp_path / "back.xlsx"
+    back.write_bytes(error_workbook(read_roster(path)))
+    (error,) = read_roster(back).errors  # the amount is still wrong, the date now reads fine
+    assert error.reason == "总费用“两千”不是数字，请只填写金额（元），例如 12345.67。"

@@ -31,10 +31,13 @@ COLUMNS: tuple[Column, ...] = (
     Column("out_of_catalog", "目录外费用", False, "目录外（全自费）费用（元）；不知道可不填。"),
     Column("category_b", "乙类费用", False, "乙类项目金额（元）；不知道可不填。"),
     Column("basic_paid", "基本医保已支付", False, "结算单上基本医保已支付的金额（元）；不填则按政策估算。"),
+    Column("disease", "疾病", False, "可不填；按病种计算的政策（如奈曼旗2019年健康扶贫）需要，用平常的说法即可。导出时不显示。"),
 )
 
 VISIT_FIELDS = ("visit_date", "kind", "hospital_level", "location", "referral", "total",
-                "out_of_catalog", "category_b", "basic_paid")
+                "out_of_catalog", "category_b", "basic_paid", "disease")
+# Cells that name a person or their illness: masked in files unless an authorised person asks.
+PRIVATE_FIELDS = ("id_number", "disease")
 BY_FIELD = {c.field: c for c in COLUMNS}
 
 

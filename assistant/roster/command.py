@@ -33,7 +33,7 @@ def run(args) -> int:
     from ..models import parse_amount
     from ..settlement.api import policy_for
     from . import members, read_roster, screen, write_table
-    from .screen import ENGINES
+    from .screen import DEFAULT_ENGINE, ENGINES
 
     if args.policy and args.region:
         raise InputError("--policy 和 --region 只需填一个：政策编号已经确定了地区。")
@@ -44,7 +44,7 @@ def run(args) -> int:
     income = parse_amount(args.per_capita_income, "上年居民人均可支配收入", required=False)
     if Path(args.out).suffix.lower() not in (".xlsx", ".csv", ".parquet"):
         raise InputError(f"结果文件“{args.out}”的扩展名应为 .xlsx、.csv 或 .parquet。")
-    engine = args.engine or "core"
+    engine = args.engine or DEFAULT_ENGINE
     if engine not in ENGINES:
         raise InputError(f"没有名为“{engine}”的计算引擎，可选：{'、'.join(ENGINES)}。")
 

@@ -10,6 +10,7 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import lru_cache
 
 from ..errors import InputError
 from ..lexicon import code_for
@@ -30,6 +31,7 @@ _WORDS = {
     "location": ("就医地", "本地、省内或省外"),
     "referral": ("转诊", "无需、已转诊或未转诊"),
 }
+_ZERO = Decimal(0)
 _AMOUNTS = (("total", "总费用"), ("out_of_catalog", "目录外费用"), ("category_b", "乙类费用"),
             ("basic_paid", "基本医保已支付"))
 
@@ -99,16 +101,19 @@ def _error(r: RosterRow, reason: str) -> RowError:
 
 def row_key(row: RosterRow | dict) -> str:
     """A stable fingerprint of a row's meaning (normalised values, not its spelling or position):
-    the same person and visit written 2023/6/1 or 2023-06-01, 低保户 or 低保对象, give one key."""
+    the same person and visit written 2023/6/1 or 2023-06-01, 低保户 or 低保对象, give one key.
+    A dict is read with RosterRow's field names (household_id, name, …, visit)."""
     if isinstance(row, dict):
-        row = RosterRow(0, row.get("household_id", ""), row.get("name", ""), row.get("id_number", ""),
-                        row.get("identities"), row.get("insurance"), row.get("contribution_tier"),
-                        row.get("visit"), (), "")
-    visit = row.visit or {}
-    parts = [row.household_id, row.name, row.id_number,
-             "-" if row.identities is None else ",".join(sorted(row.identities)),
-             row.insurance or "-", row.contribution_tier or "-",
-             *(f"{k}={_canonical(visit[k])}" for k in sorted(visit))]
+        return _key(row.get("household_id", ""), row.get("name", ""), row.get("id_number", ""),
+                    row.get("identities"), row.get("insurance"), row.get("contribution_tier"), row.get("visit"))
+    return _key(row.household_id, row.name, row.id_number, row.identities, row.insurance,
+                row.contribution_tier, row.visit)
+
+
+def _key(household, name, id_number, identities, insurance, tier, visit) -> str:
+    visit = visit or {}
+    parts = [household, name, id_number, "-" if identities is None else ",".join(sorted(identities)),
+             insurance or "-", tier or "-", *(f"{k}={_canonical(visit[k])}" for k in sorted(visit))]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
 
@@ -174,9 +179,11 @@ def _match_headers(filename: str, headers: list) -> tuple[dict[str, int], list[s
 
 
 def _check_row(number: int, cells: tuple, positions: dict[str, int]) -> RosterRow | RowError:
-    def cell(name):
-        index = positions.get(name)
-        return cells[index] if index is not None and index < len(cells) else None
+    width = len(cells)
+    # only the filled cells: "is it blank?" becomes "is it here?"
+    value = {name: c for name, i in positions.items()
+             if i < width and (c := cells[i]) is not None and (not isinstance(c, str) or c.strip())}
+    cell = value.get
 
     problems: list[str] = []
     household = _text(cell("household_id"))
@@ -190,43 +197,64 @@ def _check_row(number: int, cells: tuple, positions: dict[str, int]) -> RosterRo
     id_number = _id_number(cell("id_number"), problems)
 
     identities = None
-    if not _blank(cell("identities")):
-        try:
-            identities = parse_identities(_text(cell("identities")))
-        except InputError as error:
-            problems.append(error.message.rstrip("。"))
-    words = {}
-    for key in ("insurance", "contribution_tier"):
-        words[key] = _word(key, cell(key), problems)
+    if "identities" in value:
+        identities, message = _identities(_text(cell("identities")))
+        if message:
+            problems.append(message)
+    insurance = _word("insurance", cell("insurance"), problems)
+    tier = _word("contribution_tier", cell("contribution_tier"), problems)
 
     visit = None
-    if any(not _blank(cell(k)) for k in VISIT_FIELDS):
+    if any(k in value for k in VISIT_FIELDS):
         visit = _visit(cell, problems)
     if problems:
         return RowError(number, "；".join(problems) + "。", cells, household, name, id_number)
-    good = RosterRow(number, household, name, id_number, identities, words["insurance"],
-                     words["contribution_tier"], visit, cells, "")
-    return replace(good, key=row_key(good))
+    return RosterRow(number, household, name, id_number, identities, insurance, tier, visit, cells,
+                     _key(household, name, id_number, identities, insurance, tier, visit))
+
+
+@lru_cache(maxsize=4096)
+def _identities(text: str) -> tuple[tuple[str, ...] | None, str | None]:
+    """Memoised by the cell's text: a roster repeats the same few identity words many times."""
+    try:
+        return parse_identities(text), None
+    except InputError as error:
+        return None, error.message.rstrip("。")
+
+
+@lru_cache(maxsize=4096)
+def _date_text(text: str) -> tuple[str | None, str | None]:
+    try:
+        return parse_date(text, "就诊日期").isoformat(), None
+    except InputError as error:
+        return None, error.message.rstrip("。")
 
 
 def _id_number(value, problems: list[str]) -> str:
-    if _blank(value):
+    if value is None:
         return ""
     if isinstance(value, float):
         problems.append("身份证号被存成了数字，Excel 只保留15位有效数字，后几位已经丢失；"
                         "请把这一列设成“文本”格式后重新填写")
         return ""
-    text = normalize_id(value)
-    message = check_id_number(text)
+    text, message = _checked_id(value if isinstance(value, str) else str(value))
     if message:
-        problems.append(message.rstrip("。"))
+        problems.append(message)
     return text
 
 
+@lru_cache(maxsize=8192)
+def _checked_id(value: str) -> tuple[str, str | None]:
+    """Memoised: a member's number repeats on each of their rows, one after another."""
+    text = normalize_id(value)
+    message = check_id_number(text)
+    return text, message.rstrip("。") if message else None
+
+
 def _word(key: str, value, problems: list[str]) -> str | None:
-    if _blank(value):
+    if value is None:
         return None
-    code = code_for(key, _text(value))
+    code = code_for(key, value if isinstance(value, str) else _text(value))
     if code is None:
         label, hint = _WORDS[key]
         problems.append(f"{label}“{_text(value)}”无法识别，请填写{hint}")
@@ -239,34 +267,41 @@ def _visit(cell, problems: list[str]) -> dict | None:
     visit: dict = {}
     before = len(problems)
     date = cell("visit_date")
-    if _blank(date):
+    if date is None:
         problems.append("填了就诊信息但缺少就诊日期")
+    elif isinstance(date, str):
+        visit["date"], message = _date_text(date.strip())
+        if message:
+            problems.append(message)
     else:
         try:
-            visit["date"] = parse_date(date if not isinstance(date, str) else date.strip(), "就诊日期").isoformat()
+            visit["date"] = parse_date(date, "就诊日期").isoformat()
         except InputError as error:
             problems.append(error.message.rstrip("。"))
-    if _blank(cell("kind")):
+    if cell("kind") is None:
         problems.append("缺少就诊类型（住院、门诊或门诊慢特病）")
     for key in ("kind", "hospital_level", "location", "referral"):
         code = _word(key, cell(key), problems)
         if code is not None:
             visit[key] = code
     for key, label in _AMOUNTS:
+        raw = cell(key)
+        if raw is None and key != "total":
+            continue
         try:
-            amount = parse_amount(cell(key), label, required=key == "total", field=key)
+            visit[key] = parse_amount(raw, label, field=key)
         except InputError as error:
             problems.append(error.message.rstrip("。"))
-            continue
-        if amount is not None:
-            visit[key] = amount
+    disease = cell("disease")
+    if disease is not None:
+        visit["disease"] = _text(disease)
     if len(problems) > before:
         return None
     total = visit["total"]
-    outside = visit.get("out_of_catalog", Decimal(0))
-    if outside + visit.get("category_b", Decimal(0)) > total:
+    outside = visit.get("out_of_catalog", _ZERO)
+    if outside + visit.get("category_b", _ZERO) > total:
         problems.append(f"目录外费用加乙类费用超过了总费用（{total}），请核对结算单")
-    elif visit.get("basic_paid", Decimal(0)) > total - outside:
+    elif visit.get("basic_paid", _ZERO) > total - outside:
         problems.append(f"基本医保已支付（{visit['basic_paid']}）超过了目录内费用（总费用减目录外费用），请核对结算单")
     return visit
 

@@ -8,8 +8,10 @@ eligibility); no rule is written again here.
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -110,7 +112,7 @@ def _core(members: list[Member], *, policy=None, region=None, per_capita_income=
             if progress:
                 progress(len(out), total)
         return out
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
         for block in pool.map(_settle_chunk, chunks):
             out.extend(block)
             if progress:
@@ -118,13 +120,23 @@ def _core(members: list[Member], *, policy=None, region=None, per_capita_income=
     return out
 
 
+def _context():
+    """fork starts workers with the knowledge already loaded; in a process with other threads (the
+    app's server) forking can copy a held lock, so there the workers are spawned afresh."""
+    return multiprocessing.get_context("fork" if threading.active_count() == 1 else "spawn")
+
+
+# Engines take (members, *, policy, region, per_capita_income, progress, **options) and return one
+# ScreenRow per member in order, equal to the core's.
 ENGINES: dict[str, Callable[..., list[ScreenRow]]] = {"core": _core}
+DEFAULT_ENGINE = "core"
 
 
 def screen(members: list[Member], *, policy: str | None = None, region: str | None = None,
-           per_capita_income=None, engine: str = "core", progress: Progress | None = None,
+           per_capita_income=None, engine: str | None = None, progress: Progress | None = None,
            **options) -> list[ScreenRow]:
     """Settle every member; one ScreenRow each, in the members' order (errors included, never dropped)."""
+    engine = engine or DEFAULT_ENGINE
     run = ENGINES.get(engine)
     if run is None:
         raise InputError(f"没有名为“{engine}”的计算引擎，可选：{'、'.join(ENGINES)}。")

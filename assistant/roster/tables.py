@@ -15,7 +15,7 @@ from typing import Iterable
 from ..errors import InputError
 from ..lexicon import name_of
 from ..privacy import mask_id
-from .columns import COLUMNS
+from .columns import COLUMNS, PRIVATE_FIELDS, field_for
 from .rows import Roster, RowError
 from .screen import AMOUNT_KEYS, ScreenRow
 
@@ -147,8 +147,7 @@ def error_workbook(roster: Roster, extra: Iterable[ScreenRow] = (), show_id: boo
 
     `extra`: screened members the core could not settle (their rows come back too).
     """
-    id_columns = [i for i, h in enumerate(roster.headers)
-                  if h.replace(" ", "").lower() in ("身份证号", "id_number")]
+    private = {i: field_for(h) for i, h in enumerate(roster.headers) if field_for(h) in PRIVATE_FIELDS}
     items = [(e.row, e.cells, e.reason) for e in roster.errors]
     failed = {r.rows: r.error for r in extra if r.error}
     if failed:
@@ -159,9 +158,9 @@ def error_workbook(roster: Roster, extra: Iterable[ScreenRow] = (), show_id: boo
     rows = []
     for number, cells, reason in items:
         cells = list(cells) + [None] * (len(roster.headers) - len(cells))
-        for i in id_columns:
+        for i, name in private.items():
             if not show_id and cells[i] not in (None, ""):
-                cells[i] = mask_id(cells[i])
+                cells[i] = mask_id(cells[i]) if name == "id_number" else "（已隐藏）"
         rows.append([*cells, reason, number])
     return _xlsx([("错误行", [*roster.headers, "错误原因", "原行号"], rows)])
 
@@ -169,7 +168,8 @@ def error_workbook(roster: Roster, extra: Iterable[ScreenRow] = (), show_id: boo
 EXAMPLE = {"household_id": "示例", "name": "张三", "id_number": "150802198001010012", "identities": "低保户",
            "insurance": "城乡居民", "contribution_tier": "", "visit_date": "2023-06-01", "kind": "住院",
            "hospital_level": "三级", "location": "本地", "referral": "已转诊", "total": Decimal("60000.00"),
-           "out_of_catalog": Decimal("3000.00"), "category_b": Decimal("0.00"), "basic_paid": Decimal("30000.00")}
+           "out_of_catalog": Decimal("3000.00"), "category_b": Decimal("0.00"), "basic_paid": Decimal("30000.00"),
+           "disease": ""}
 
 
 def template_xlsx() -> bytes:
