@@ -304,6 +304,8 @@ def result_block(item) -> None:
                 if tier["amount"] > 0 or tier["tier"] == "basic":
                     st.markdown(f"{TIER_WORDS.get(tier['tier'], tier['tier'])} {money(tier['amount'])} 元：{common.escape(tier['formula'])}"
                                 f"{common.citations_html(tier['citations'])}", unsafe_allow_html=True)
+    for line in result.get("thresholds") or []:  # how far this year is from the next tier's 起付线 (the core's words)
+        st.caption("▶ " + line["message"])
     for line in settling.monitoring(result):
         st.markdown(f'<div class="sc-flag" data-testid="ws-monitoring">⚠ <b>{line["what"]}</b>：{common.escape(line["message"])}'
                     f'{common.citations_html(line["citations"], "依据")}</div>', unsafe_allow_html=True)

@@ -34,18 +34,21 @@ MONITORING = {"monitoring_impoverishment": "因病致贫监测", "monitoring_ret
 
 
 def pack_version(policy: str) -> str:
-    """'<pack id>@<12 hex>': a hash of every value the pack holds, so any change to it shows."""
+    """'<pack id> <date its values were last reviewed>#<12 hex>': the hash covers every value the pack
+    holds, so any change to the knowledge shows, even one made without a new review date."""
     pack = packs()[policy]
     parts = [repr(getattr(pack, name, None)) for name in
              ("parameters", "basic", "tiers", "flags", "eligibility", "identities", "identity_order", "reviewed")]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
-    return f"{policy}@{digest}"
+    reviewed = getattr(pack, "reviewed", None)
+    return f"{policy} {reviewed.isoformat() if reviewed else '—'}#{digest}"
 
 
 def fingerprint(result: dict) -> str:
-    """The result's own fingerprint (result['basis'], from the core) or, before it has one, the pack's."""
+    """The result's own fingerprint (result['basis'] from the core: the parameter values it used);
+    the pack's hash for a result from before the core gave one."""
     basis = result.get("basis") or {}
-    return str(basis.get("fingerprint") or pack_version(result["policy"]).split("@")[1])
+    return str(basis.get("fingerprint") or pack_version(result["policy"]).rsplit("#", 1)[1])
 
 
 @dataclass
