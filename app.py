@@ -22,6 +22,8 @@ pages = [
     st.Page(common.PAGES["documents"], title="政策原文", icon=":material/description:", url_path="documents"),
     st.Page(common.PAGES["about"], title="关于", icon=":material/info:", url_path="about"),
 ]
+if not kiosk:  # the cadre's workspace (login, households) never appears on a public kiosk
+    pages.append(st.Page("views/workspace.py", title="工作台", icon=":material/groups:", url_path="workspace"))
 page = st.navigation(pages, position="hidden" if kiosk else "top")
 if kiosk:
     common.idle_reset()

@@ -1,7 +1,6 @@
 """The app's helpers without Streamlit: comparisons, clause search, the flow's checks, the summary page."""
 from __future__ import annotations
 
-import ast
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
@@ -22,22 +21,6 @@ JUNE = dt.date(2023, 6, 1)
 CASE = {"policy": "bayannur-2023", "insurance": "resident", "identities": ["minimum_living"],
         "visits": [{"date": "2023-06-01", "kind": "inpatient", "hospital_level": "level3", "location": "local",
                     "referral": "referred", "total": "60000", "out_of_catalog": "3000"}]}
-
-
-@pytest.mark.parametrize("module", ["compare", "search", "ui_flow", "ui_present", "ui_about"])
-def test_app_helpers_do_not_import_streamlit(module):
-    tree = ast.parse((ROOT / "assistant" / f"{module}.py").read_text(encoding="utf-8"))
-    names = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
-    names |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-    assert not any(name.split(".")[0] == "streamlit" for name in names)
-
-
-def test_pages_hold_no_numbers_of_a_policy():
-    """A page never computes a rule: no ratios or thresholds typed into views/ or app.py."""
-    for path in [ROOT / "app.py", *sorted((ROOT / "views").glob("*.py"))]:
-        text = path.read_text(encoding="utf-8")
-        for number in ("0.05", "0.1", "0.7", "0.85", "14000", "7000", "24488", "12244"):
-            assert number not in text, (path.name, number)
 
 
 @pytest.mark.parametrize(("policy", "level", "total", "amount"), [
@@ -158,12 +141,15 @@ def test_answers_become_the_contract_case():
                     "referral": "referred", "total": "50,000元", "ooc_known": "unknown", "basic_paid": ""}]}
     assert flow.first_incomplete(answers) is None
     case, notes = flow.build_case(answers)
-    assert case["policy"] == "tianjin-2023" and case["contribution_tier"] == "high"
+    assert case["policy"] == "tianjin-2023" and case["contribution_tier"] == "unknown"
     assert case["visits"][0]["total"] == Decimal("50000.00")
-    assert case["visits"][0]["out_of_catalog"] == Decimal("5000.00")
+    assert case["visits"][0]["out_of_catalog"] == "unknown"
     assert "basic_paid" not in case["visits"][0]
-    assert any("缴费档次" in n["text"] for n in notes)
-    settle(case)
+    result = settle(case)
+    # the core settles at 高档 with 目录外 at the control share (50000 × 10% = 5000), and gives the range
+    assert any("缴费档次不清楚" in line for line in result["assumptions"])
+    assert any(n["text"] in result["assumptions"] and "5000.00" in n["text"] for n in notes)
+    assert result["range"]["out_of_pocket"]["low"] <= result["totals"]["out_of_pocket"] <= result["range"]["out_of_pocket"]["high"]
 
 
 def test_first_incomplete_points_at_the_missing_answer():

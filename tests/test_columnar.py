@@ -17,7 +17,9 @@ import yaml
 from assistant.screening import AMOUNTS, settle_table
 from assistant.screening.cases import table_from_cases
 from assistant.screening.synthetic import generate, settling_packs
-from assistant.settlement.year import TIER_ORDER
+from assistant.knowledge.store import tier_codes
+
+TIER_ORDER = tier_codes()
 
 from columnar_reference import cases_of, core_row
 

@@ -2,6 +2,7 @@
 import streamlit as st
 
 from assistant.errors import InputError
+from assistant.knowledge.store import tier_codes
 from assistant.ui_present import money, tier_name
 from assistant.understanding.answer import ask
 from views import common
@@ -23,9 +24,7 @@ with st.container(key="sc-chat"):
             settlement = answer.get("settlement")
             if settlement:
                 totals = settlement["totals"]
-                rows = [f"{tier_name(t)}：{money(totals[t])}" for t in
-                        ("basic", "critical_illness", "medical_aid", "tilted_aid", "major_illness_aid")
-                        if totals[t] > 0]
+                rows = [f"{tier_name(t)}：{money(totals[t])}" for t in tier_codes() if totals.get(t)]
                 st.markdown("  \n".join(rows + [f"**个人自付：{money(totals['out_of_pocket'])}**"]))
             if answer["citations"]:
                 st.markdown(common.citations_html(answer["citations"]), unsafe_allow_html=True)

@@ -9,10 +9,11 @@ import streamlit as st
 from assistant import ui_flow as flow
 from assistant.compare import compare_identities, compare_referral
 from assistant.errors import InputError
+from assistant.knowledge.store import tier_codes
 from assistant.settlement import settle
-from assistant.settlement.api import dumps
-from assistant.ui_present import (ASSUMPTION_HELP, TIER_HELP, bar_html, money, person_line, share,
-                                  summary_html, tier_name, visit_title)
+from assistant.jsonio import dumps
+from assistant.ui_present import (ASSUMPTION_HELP, bar_html, money, paid_total, person_line, share,
+                                  summary_html, tier_help, tier_name, visit_title)
 from views import common
 
 CACHE, SHOW_FORMULA = "sc_cache", "sc_show_formula"
@@ -53,9 +54,14 @@ def show_result(answers: dict, on_back, on_restart) -> None:
             f'{money(totals["out_of_pocket"])} 元</div>'
             f'<div class="sc-share" data-testid="sc-share">占总费用 {money(totals["total"])} 元的 '
             f'<b>{share(totals["out_of_pocket"], totals["total"])}</b>；各项保障一共报销 '
-            f'<b>{money(totals["total"] - totals["out_of_pocket"])}</b> 元</div>', unsafe_allow_html=True)
+            f'<b>{money(paid_total(result))}</b> 元</div>', unsafe_allow_html=True)
         st.caption(f"{answers['region']} · {person_line(case)}")
         st.markdown(bar_html(result), unsafe_allow_html=True)
+        spread = result.get("range")
+        if spread:
+            low, high = spread["out_of_pocket"]["low"], spread["out_of_pocket"]["high"]
+            st.info(f"有些情况您不清楚，实际自付可能在 {money(low)} 元到 {money(high)} 元之间：" +
+                    "；".join(spread["because"][:-1]), icon=":material/help:")
         choice = result.get("identity_choice")
         if choice:
             st.info(choice["reason"], icon=":material/badge:")
@@ -77,8 +83,7 @@ def show_tiers(result: dict) -> None:
     st.subheader("每一项报销了多少", anchor=False)
     if many:
         rows = "".join(f"<tr><td>{tier_name(t)}</td><td class='num'>{money(result['totals'][t])}</td></tr>"
-                       for t in ("basic", "critical_illness", "medical_aid", "tilted_aid", "major_illness_aid",
-                                 "poverty_fund") if result["totals"].get(t))
+                       for t in tier_codes() if result["totals"].get(t))
         st.markdown(f"<table class='sc-table' data-testid='sc-year-totals'><tr><th>全年合计</th>"
                     f"<th class='num'>元</th></tr>{rows}<tr><td><b>个人自付</b></td><td class='num'><b>"
                     f"{money(result['totals']['out_of_pocket'])}</b></td></tr></table>", unsafe_allow_html=True)
@@ -100,7 +105,7 @@ def tier_card(number: int, tier: dict) -> None:
             f'<span class="sc-tier-amount{"" if paid else " sc-zero"}" data-testid="sc-tier-amount" '
             f'data-tier="{tier["tier"]}" data-visit="{number}" data-amount="{tier["amount"]}">'
             f'{money(tier["amount"])} 元</span></div>'
-            f'<div class="sc-help">{common.escape(TIER_HELP.get(tier["tier"], ""))}</div>{formula}'
+            f'<div class="sc-help">{common.escape(tier_help(tier["tier"]))}</div>{formula}'
             f'{common.citations_html(tier["citations"], "政策原文依据")}', unsafe_allow_html=True)
         common.clause_buttons(tier["citations"], key=f"sc_cite_{number}_{tier['tier']}")
 
@@ -144,11 +149,12 @@ def show_comparisons(found: dict) -> None:
 
 
 def show_assumptions(result: dict, notes: list[dict]) -> None:
-    count = len(notes) + len(result["assumptions"])
+    count = len({*(note["text"] for note in notes), *result["assumptions"]})
     with st.expander(f"计算时用到的假设（{count} 条）"):
         lines = [f"<li>{common.escape(note['text'])}{common.citations_html(note['citations'], '依据')}</li>"
                  for note in notes]
-        lines += [f"<li>{common.escape(line)}</li>" for line in result["assumptions"]]
+        noted = {note["text"] for note in notes}
+        lines += [f"<li>{common.escape(line)}</li>" for line in result["assumptions"] if line not in noted]
         st.markdown(f'<div class="sc-help">{common.escape(ASSUMPTION_HELP)}</div><ul>{"".join(lines)}</ul>',
                     unsafe_allow_html=True)
 

@@ -20,13 +20,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..knowledge.store import packs
-from ..settlement.year import TIER_ORDER
+from ..knowledge.store import tier_codes
 from .compiled import (DEFAULTS, INSURANCES, KINDS, LEVELS, LOCATIONS, REFERRALS, CompiledPack,
                        compiled, half_up)
 
 MAX_FEN = 10_000_000 * 100   # models.ABSURD_AMOUNT in fen
 MAX_VISITS = 366             # models.MAX_VISITS
-AMOUNTS = ("total", "policy_scope", *TIER_ORDER, "out_of_pocket")
+AMOUNTS = ("total", "policy_scope", *tier_codes(), "out_of_pocket")
 
 INPUT_SCHEMA = pa.schema([
     ("person", pa.int64()), ("policy", pa.string()), ("insurance", pa.string()),
@@ -378,7 +378,7 @@ def _settle_pack(cp: CompiledPack, c: dict, starts: np.ndarray, counts: np.ndarr
     winner_ident = cand_ident[best]
 
     result = {"total": py_total, "policy_scope": py_scope, "out_of_pocket": oop[best]}
-    for name in TIER_ORDER:
+    for name in tier_codes():
         result[name] = np.zeros(n_py, dtype=np.int64)
     result["basic"] = cand_sums[0, best]
     for t, name in enumerate(cp.tier_names):

@@ -6,18 +6,17 @@ up in the documents; nothing found means saying so, never citing something loose
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from functools import lru_cache
 
 from ..errors import InputError
-from ..knowledge.store import documents, packs
+from ..knowledge.store import documents, packs, tier_codes, tier_name
 from ..lexicon import lexicon, name_of
 from ..money import yuan
 from .slots import read_slots
 
 BILL_WORDS = ("报销", "报多少", "能报", "自付", "花了", "自己付", "自己出", "掏", "花费", "费用", "一共")
-TIER_NAMES = {"basic": "基本医保", "critical_illness": "大病保险", "medical_aid": "医疗救助", "tilted_aid": "倾斜救助",
-              "major_illness_aid": "重特大疾病医疗救助", "poverty_fund": "健康扶贫兜底"}
 FOLLOW_UPS = {
     "policy": "请问您在哪个地区参保？（例如巴彦淖尔市、天津市）",
     "kind": "请问这次是住院、普通门诊，还是门诊慢特病？",
@@ -56,7 +55,8 @@ def _bill(slots: dict) -> dict:
         return {"answer": lead + "要估算能报多少，还需要知道一件事。", "citations": [], "slots": shown,
                 "follow_up": FOLLOW_UPS[missing[0]], "settlement": None}
     from ..settlement import settle
-    visit = {"date": pack.valid_from.isoformat(), "kind": slots["kind"], "total": slots["total"]}
+    day = dt.date.today() if pack.covers(dt.date.today()) else pack.valid_from  # a bill with no date: this year's
+    visit = {"date": day.isoformat(), "kind": slots["kind"], "total": slots["total"]}
     for name in ("hospital_level", "location", "referral", "out_of_catalog", "basic_paid"):
         if name in slots:
             visit[name] = slots[name]
@@ -69,14 +69,14 @@ def _bill(slots: dict) -> dict:
     except InputError as error:
         return {"answer": f"这笔费用还不能计算：{error.message}", "citations": [], "slots": shown,
                 "follow_up": "请核对金额后再问一次。", "settlement": None}
-    result["assumptions"].insert(0, f"问题里没有说就诊日期，按{pack.name}（{pack.valid_from}至{pack.valid_to}）计算")
+    result["assumptions"].insert(0, f"问题里没有说就诊日期，按今年（{day}）的{pack.name}计算")
     return {"answer": _bill_words(pack, result, "basic_paid" in slots), "citations": _bill_citations(result), "slots": shown,
             "follow_up": None, "settlement": result}
 
 
 def _bill_words(pack, result: dict, from_slip: bool) -> str:
     totals = result["totals"]
-    paid = "，".join(f"{TIER_NAMES[t]} {yuan(totals[t])} 元" for t in TIER_NAMES if totals[t] > 0)
+    paid = "，".join(f"{tier_name(t)} {yuan(totals[t])} 元" for t in tier_codes() if totals[t] > 0)
     who = name_of("identities", result["identity_applied"])
     words = (f"按{pack.name}估算（{who}）：总费用 {yuan(totals['total'])} 元，"
              f"{paid or '各项均不支付'}，个人自付约 {yuan(totals['out_of_pocket'])} 元。")
