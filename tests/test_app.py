@@ -326,23 +326,6 @@ def test_a_later_visit_before_the_policy_or_after_today_is_refused_as_it_is_ente
     assert not walk.errors()
 
 
-def test_chat_answers_a_bill_with_the_cores_amounts_and_keeps_the_conversation():
-    from assistant.understanding.answer import ask
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.run()
-    at.switch_page("views/chat.py").run()
-    question = "我是巴彦淖尔的低保户，在三级医院住院花了3.5万，自费3000，医保报了两万，能报多少？"
-    at.chat_input[0].set_value(question).run()
-    assert not at.exception
-    expected = ask(question)["settlement"]["totals"]["out_of_pocket"]
-    shown = " ".join(m.value for m in at.markdown)
-    assert f"{expected:,.2f}" in shown or f"{expected:.2f}" in shown
-    at.chat_input[0].set_value("天津门诊救助限额多少").run()
-    texts = " ".join(m.value for m in at.markdown)
-    assert "1000元" in texts and "二（二）5." in texts
-    assert len(at.session_state["chat_history"]) == 2
-
-
 def test_a_2019_naiman_stay_settles_like_the_core_and_says_the_policy_is_historical():
     day = dt.date(2019, 6, 1)
     walk = Walk().where("奈曼旗", day).person(identities=["registered_poor"])
