@@ -14,9 +14,8 @@ from sqlmodel import select
 from assistant.errors import InputError
 from assistant.ledger import EditConflict, audit, settling
 from assistant.ledger import households as book
-from assistant.ledger.importing import screening_rows
 from assistant.ledger.money import from_fen
-from assistant.ledger.paper import TIER_WORDS, family_filename, family_lines, family_pdf, member_filename, member_pdf
+from assistant.ledger.paper import TIER_WORDS, family_filename, family_pdf, member_filename, member_pdf
 from assistant.ledger.tables import SettledYear
 from assistant.lexicon import choices, name_of
 from assistant.privacy import mask_id, mask_phone
@@ -459,7 +458,6 @@ def family_paper(found) -> None:
     key = f"ws_family_{found.household.id}_{found.year}"
     with st.container(key="ws-family-paper"):
         st.markdown("#### 家庭明白纸")
-        lines = family_lines(found)
         st.caption(f"{len([i for i in found.members if i.result])} 位成员有本年结算结果；"
                    f"打印时姓名只显示姓，不印身份证号、电话和疾病。")
         if st.button("生成家庭明白纸（PDF）", key="ws_family_make"):
@@ -471,7 +469,6 @@ def family_paper(found) -> None:
             name, data = ss[key]
             st.download_button("下载家庭明白纸", data, file_name=name, mime="application/pdf", on_click="ignore", key="ws_family_get",
                                type="primary")
-        del lines
 
 
 def add_member_form(ledger, actor, home, version) -> None:
@@ -523,4 +520,4 @@ def delete_household_block(ledger, actor, home, version) -> None:
             st.rerun()
 
 
-__all__ = ["show", "screening_rows"]
+__all__ = ["show"]
