@@ -7,7 +7,9 @@ import pyarrow as pa
 
 from assistant.errors import InputError
 from assistant.settlement import settle
-from assistant.settlement.year import TIER_ORDER
+from assistant.knowledge.store import tier_codes
+
+TIER_ORDER = tier_codes()
 
 AMOUNTS = ("total", "policy_scope", *TIER_ORDER, "out_of_pocket")
 

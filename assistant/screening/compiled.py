@@ -25,6 +25,7 @@ DEFAULTS = {"hospital_level": "level2", "location": "local", "referral": "not_ne
 MODES = {None: 0, "per_visit": 1, "first_visit": 2, "annual": 3}
 STATISTICS = ("statistics.per_capita_income", "statistics.rural_per_capita_income")
 NO_LIMIT = -1
+OPEN_END = dt.date(2200, 1, 1)  # a pack without an end date: its last values hold on (dates after today are refused)
 UNBOUNDED = np.iinfo(np.int64).max // 4  # a band without an upper bound
 NEVER = UNBOUNDED // 10**7                # "no limit": above any year's amount, and × den still fits in int64
 
@@ -313,12 +314,13 @@ def _stack_schedules(schedules, n_rules: int, n_groups: int) -> dict:
 
 def _epochs(pack) -> list[dt.date]:
     """Days on which some parameter of the pack changes, from valid_from to the day after valid_to."""
-    start, stop = pack.valid_from, pack.valid_to + dt.timedelta(days=1)
+    start = pack.valid_from
+    stop = OPEN_END if pack.valid_to is None else pack.valid_to + dt.timedelta(days=1)
     cuts = {start, stop}
     for parameter in pack.parameters.values():
         for item in parameter.values:
-            for day in (item.start, item.end + dt.timedelta(days=1)):
-                if start < day < stop:
+            for day in (item.start, None if item.end is None else item.end + dt.timedelta(days=1)):
+                if day is not None and start < day < stop:
                     cuts.add(day)
     return sorted(cuts)
 

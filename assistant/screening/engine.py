@@ -15,18 +15,20 @@ schedule's 起付线, bands and limit, the conditions) is looked up once for all
 """
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..knowledge.store import packs
-from ..settlement.year import TIER_ORDER
+from ..knowledge.store import tier_codes
 from .compiled import (DEFAULTS, INSURANCES, KINDS, LEVELS, LOCATIONS, REFERRALS, CompiledPack,
                        compiled, half_up)
 
 MAX_FEN = 10_000_000 * 100   # models.ABSURD_AMOUNT in fen
 MAX_VISITS = 366             # models.MAX_VISITS
-AMOUNTS = ("total", "policy_scope", *TIER_ORDER, "out_of_pocket")
+AMOUNTS = ("total", "policy_scope", *tier_codes(), "out_of_pocket")
 
 INPUT_SCHEMA = pa.schema([
     ("person", pa.int64()), ("policy", pa.string()), ("insurance", pa.string()),
@@ -181,7 +183,12 @@ def _checks(cp: CompiledPack, c: dict, rows: np.ndarray, epoch: np.ndarray, scop
         (c["kind"][rows] < 0, "就诊类型无法识别，请填写住院、门诊或门诊慢特病。"),
         (c["insurance"][rows] < 0, "参保类型无法识别，请填写城乡居民（resident）或职工（employee）。"),
         (np.isnat(c["date"][rows]), "请填写就诊日期。"),
-        (total < 0, "请填写总费用（元），不能是负数。"),
+        (total <= 0, "总费用要大于 0 元，请填写结算单上的医疗费用总额。"),
+        (c["date"][rows] > np.datetime64(dt.date.today(), "D"), "就诊日期晚于今天，请核对就诊日期。"),
+        ((c["location"][rows] != LOCATIONS.index("local")) & (c["referral"][rows] == REFERRALS.index("not_needed")),
+         "在外地就医，“无需转诊”只适用于本地就医，请选择已转诊或未转诊。"),
+        ((c["per_capita_income"][rows] == 0) | (c["rural_per_capita_income"][rows] == 0),
+         "人均可支配收入不能为0，请填写统计公报的数字或不填（使用政策包中的数字）。"),
         ((ooc < 0) | (cat_b < 0) | (paid < -1), "目录外、乙类或基本医保已支付不能是负数。"),
         ((total > MAX_FEN) | (ooc > MAX_FEN) | (cat_b > MAX_FEN) | (paid > MAX_FEN),
          "金额超过1000万元，请检查是否多输了位数。"),
@@ -326,7 +333,10 @@ def _settle_pack(cp: CompiledPack, c: dict, starts: np.ndarray, counts: np.ndarr
             deducted = np.where((mode == 2) & (used == 0), amount, deducted)
             deducted = np.where(annual, np.minimum(np.maximum(full - used, 0), sc), deducted)
             deducted = np.where(is_slip, 0, deducted)
-            deductible_used[key] = np.where(mode == 2, 1, np.where(annual, used + deducted, used))
+            # a slip visit counts toward the year's 起付线 too (basic._slip_deductible): a payment
+            # means it was met; nothing paid puts the visit's whole scope toward it
+            met = np.where(is_slip, np.where(slip > 0, full, np.minimum(used + sc, full)), used + deducted)
+            deductible_used[key] = np.where(mode == 2, 1, np.where(annual, met, used))
         raw = half_up((sc - deducted) * b["ratio"][bc], den)
         group = b["group"][bc] * n_cand + j
         spent = limit_paid[group]
@@ -378,7 +388,7 @@ def _settle_pack(cp: CompiledPack, c: dict, starts: np.ndarray, counts: np.ndarr
     winner_ident = cand_ident[best]
 
     result = {"total": py_total, "policy_scope": py_scope, "out_of_pocket": oop[best]}
-    for name in TIER_ORDER:
+    for name in tier_codes():
         result[name] = np.zeros(n_py, dtype=np.int64)
     result["basic"] = cand_sums[0, best]
     for t, name in enumerate(cp.tier_names):
