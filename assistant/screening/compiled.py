@@ -39,6 +39,8 @@ def to_fen(value: Decimal) -> int:
 
 def half_up(numerator, den: int):
     """round(numerator / den) half up, for numerator ≥ 0 (arrays or ints): money.fen in integers."""
+    if den % 2 == 0:
+        return (numerator + den // 2) // den
     return (2 * numerator + den) // (2 * den)
 
 
@@ -256,6 +258,7 @@ class CompiledPack:
                 "sid": sid.astype(np.int32), "fixed": flat("fixed", 0), "share": share,
                 "statistic": np.maximum(flat("statistic", 0), 0), "has_share": bool((share >= 0).any()),
                 "limit": np.where(limit >= 0, limit, NEVER),
+                "limit_scaled": np.where(limit >= 0, limit, NEVER) * self.den,  # compared with F's numerator
                 "slot": np.append(np.repeat(np.arange(E * n_rules) % n_rules, n_groups), n_rules),
                 "n_slots": n_rules + 1,
                 "uppers": [np.ascontiguousarray(uppers[:, b]) for b in range(n_bands)],
@@ -272,7 +275,9 @@ class CompiledPack:
                  "group": np.where(has, self.basic_group[rr], self.kind_group[k]), "no_rule": ~has,
                  "deductible": self.basic_deductible[e, rr, v], "ratio": np.where(has, self.basic_ratio[e, rr, v], 0),
                  "limit": np.where(has & (limit >= 0), limit, NEVER)}
-        found = self.__dict__["_classes"] = {"tiers": tiers, "flags": flags, "basic": basic}
+        ordinary = [t for t, table in enumerate(tiers) if (table["sid"][:, 0] != len(table["fixed"]) - 1).any()]
+        found = self.__dict__["_classes"] = {"tiers": tiers, "flags": flags, "basic": basic,
+                                             "ordinary_tiers": ordinary}  # the tiers an ordinary insuree can reach
         return found
 
     def epoch_of(self, days: np.ndarray) -> np.ndarray:
