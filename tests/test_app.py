@@ -324,20 +324,3 @@ def test_a_later_visit_before_the_policy_or_after_today_is_refused_as_it_is_ente
     assert any("晚于今天" in text for text in walk.errors()), walk.errors()
     walk.date("sc_w_v1_date", dt.date(2024, 2, 1))  # another year settles on its own (years in the result)
     assert not walk.errors()
-
-
-def test_chat_answers_a_bill_with_the_cores_amounts_and_keeps_the_conversation():
-    from assistant.understanding.answer import ask
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.run()
-    at.switch_page("views/chat.py").run()
-    question = "我是巴彦淖尔的低保户，在三级医院住院花了3.5万，自费3000，医保报了两万，能报多少？"
-    at.chat_input[0].set_value(question).run()
-    assert not at.exception
-    expected = ask(question)["settlement"]["totals"]["out_of_pocket"]
-    shown = " ".join(m.value for m in at.markdown)
-    assert f"{expected:,.2f}" in shown or f"{expected:.2f}" in shown
-    at.chat_input[0].set_value("天津门诊救助限额多少").run()
-    texts = " ".join(m.value for m in at.markdown)
-    assert "1000元" in texts and "二（二）5." in texts
-    assert len(at.session_state["chat_history"]) == 2

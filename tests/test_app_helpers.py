@@ -12,7 +12,7 @@ from assistant.compare import compare_identities, compare_referral, estimate_out
 from assistant.knowledge.store import documents
 from assistant.knowledge.store import packs
 from assistant.lexicon import code_for
-from assistant.search import search
+from assistant.understanding.search import search
 from assistant.settlement import settle
 from assistant.ui_present import money, segments, share, summary_html
 from conftest import ROOT

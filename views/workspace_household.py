@@ -304,6 +304,8 @@ def result_block(item) -> None:
                 if tier["amount"] > 0 or tier["tier"] == "basic":
                     st.markdown(f"{TIER_WORDS.get(tier['tier'], tier['tier'])} {money(tier['amount'])} 元：{common.escape(tier['formula'])}"
                                 f"{common.citations_html(tier['citations'])}", unsafe_allow_html=True)
+    for line in result.get("thresholds") or []:  # how far this year is from the next tier's 起付线 (the core's words)
+        st.caption("▶ " + line["message"])
     for line in settling.monitoring(result):
         st.markdown(f'<div class="sc-flag" data-testid="ws-monitoring">⚠ <b>{line["what"]}</b>：{common.escape(line["message"])}'
                     f'{common.citations_html(line["citations"], "依据")}</div>', unsafe_allow_html=True)
@@ -325,7 +327,7 @@ def paper_button(item) -> None:
                 st.error(f"暂时无法生成明白纸：{getattr(error, 'message', None) or type(error).__name__}")
         if key in ss:
             name, data = ss[key]
-            st.download_button("下载本人明白纸", data, file_name=name, mime="application/pdf", key=f"{key}_get")
+            st.download_button("下载本人明白纸", data, file_name=name, mime="application/pdf", on_click="ignore", key=f"{key}_get")
 
 
 def what_if_form(item, found) -> None:
@@ -467,7 +469,7 @@ def family_paper(found) -> None:
                 st.error(f"暂时无法生成家庭明白纸：{getattr(error, 'message', None) or type(error).__name__}")
         if key in ss:
             name, data = ss[key]
-            st.download_button("下载家庭明白纸", data, file_name=name, mime="application/pdf", key="ws_family_get",
+            st.download_button("下载家庭明白纸", data, file_name=name, mime="application/pdf", on_click="ignore", key="ws_family_get",
                                type="primary")
         del lines
 

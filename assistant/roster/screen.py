@@ -20,6 +20,7 @@ from typing import Callable, Iterable
 from ..errors import InputError
 from ..money import ZERO
 from .members import Member, case_for
+from .rows import paused_gc
 
 AMOUNT_KEYS = ("total", "basic", "critical_illness", "medical_aid", "tilted_aid", "major_illness_aid",
                "poverty_fund", "out_of_pocket")
@@ -105,6 +106,11 @@ def _core(members: list[Member], *, policy=None, region=None, per_capita_income=
     out: list[ScreenRow] = []
     if progress:
         progress(0, total)
+    with paused_gc():
+        return _run(chunks, workers, out, total, progress)
+
+
+def _run(chunks, workers, out, total, progress) -> list[ScreenRow]:
     if workers <= 1 or len(chunks) <= 1:
         blocks: Iterable[list[ScreenRow]] = map(_settle_chunk, chunks)
         for block in blocks:
