@@ -173,3 +173,13 @@ def test_parquet_to_parquet_in_slices_of_whole_persons_on_two_workers(tmp_path):
     assert len(slices) > 5 and all(persons[a - 1] != persons[a] for a, _ in slices[1:])  # no person cut in two
     assert screen_parquet(tmp_path / "visits.parquet", tmp_path / "out.parquet", workers=2, rows=700) == 3000
     assert pq.read_table(tmp_path / "out.parquet").equals(settle_table(visits))
+
+
+def test_a_pack_using_what_the_compiler_does_not_know_is_left_to_the_core():
+    import copy
+    from assistant.screening.compiled import CompiledPack, UnsupportedPack
+    from assistant.knowledge.store import packs
+    pack = copy.deepcopy(packs()["bayannur-2023"])
+    pack.tiers[0].rules[0].groups[0].__dict__["cap_share"] = Decimal("0.1")  # a rule kind the core might learn
+    with pytest.raises(UnsupportedPack, match="cap_share"):
+        CompiledPack(pack)

@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 from ..knowledge.store import packs
 from ..knowledge.store import tier_codes
 from .compiled import (DEFAULTS, INSURANCES, KINDS, LEVELS, LOCATIONS, REFERRALS, CompiledPack,
-                       compiled, half_up)
+                       compiled, half_up, supported)
 
 MAX_FEN = 10_000_000 * 100   # models.ABSURD_AMOUNT in fen
 MAX_VISITS = 366             # models.MAX_VISITS
@@ -47,7 +47,7 @@ def flag_codes() -> tuple[str, ...]:
     """Every flag any settling pack can raise: one boolean column each, the same for every batch."""
     codes = set()
     for pack in packs().values():
-        if getattr(pack, "settles", True):
+        if getattr(pack, "settles", True) and supported(pack):
             codes.update(compiled(pack).flag_codes)
     return tuple(sorted(codes))
 
@@ -150,6 +150,9 @@ def settle_table(table: pa.Table) -> pa.Table:
         pack = available.get(name) if name else None
         if pack is None or not getattr(pack, "settles", True):
             error[mask] = (f"没有可计算的政策“{name}”，请核对政策编号。" if name else "请填写政策编号（policy）。")
+            continue
+        if not supported(pack):
+            error[mask] = f"“{pack.name}”暂不支持批量计算，请逐人计算（--engine core）。"
             continue
         cp = compiled(pack)
         every = np.flatnonzero(mask)
