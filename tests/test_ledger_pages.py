@@ -179,3 +179,42 @@ def test_kiosk_mode_never_shows_the_workspace(ledger):
         else:  # a kiosk: the page is not even registered
             with pytest.raises(ValueError, match="Could not find a navigation page"):
                 app.switch_page("views/workspace.py")
+
+
+def _open_father(ledger):
+    people = staff(ledger)
+    ids = family(ledger, people.wang)
+    at = _signed_in("wang")
+    at.button(key=f"ws_open_{ids['household']}").click()
+    _run(at)
+    at.button(key=f"ws_view_{ids['father']}").click()
+    return people, ids, _run(at)
+
+
+def test_a_visit_with_text_for_its_amount_is_refused_in_chinese_and_kept_on_screen(ledger):
+    people, ids, at = _open_father(ledger)
+    prefix = f"ws_v_{ids['father']}"
+    at.text_input(key=f"{prefix}_total").input("三千块")
+    _submit(at, "保存就诊记录")
+    assert any("不是数字" in e.value for e in at.error), [e.value for e in at.error]
+    assert at.text_input(key=f"{prefix}_total").value == "三千块"  # what the cadre typed is not lost
+    with ledger.session() as s:
+        assert len(s.exec(select(Visit)).all()) == 3
+
+
+def test_editing_a_visit_changes_the_year_and_is_logged(ledger):
+    people, ids, at = _open_father(ledger)
+    with ledger.session() as s:
+        first = book.visits(s, [ids["father"]])[ids["father"]][0]
+    at.text_input(key=f"ws_ev_{first.id}_total").input("40000")
+    _submit(at, "保存修改")
+    assert any("已保存修改" in m.value for m in at.success)
+    with ledger.session() as s:
+        assert s.get(Visit, first.id).total_fen == 4_000_000
+        year = settling.household_year(s, people.wang, ids["household"], 2023, store=False)
+        from assistant.ledger import audit
+        last = audit.entries(s, people.wang)[0]
+    assert year.totals["total"] == Decimal("93000.00")  # 40000 + 50000 + 3000
+    assert audit.describe(last).startswith("wang 修改了就诊记录") and "总费用：30000.00 → 40000.00" in audit.describe(last)
+    shown = re.search(r'data-testid="ws-household-oop" data-amount="([\d.]+)"', _text(at)).group(1)
+    assert Decimal(shown) == year.totals["out_of_pocket"]

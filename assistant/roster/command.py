@@ -13,7 +13,7 @@ from ..errors import InputError
 
 USAGE = ("python -m assistant screen 花名册.csv|.xlsx|.parquet --out 结果.xlsx|.csv|.parquet "
          "[--policy ID | --region 名称] [--year 2023] [--per-capita-income 36000] "
-         "[--engine core] [--show-id] [--progress]")
+         "[--engine columnar|core|spark] [--show-id] [--progress]")
 
 
 def configure(parser) -> None:

@@ -132,10 +132,21 @@ def _context():
     return multiprocessing.get_context("fork" if threading.active_count() == 1 else "spawn")
 
 
+def _columnar(members: list[Member], **kwargs) -> list[ScreenRow]:
+    from ..screening.roster import screen_columnar  # here: the screening package imports this module
+    return screen_columnar(members, **kwargs)
+
+
+def _spark(members: list[Member], **kwargs) -> list[ScreenRow]:
+    from ..screening.roster import screen_spark
+    return screen_spark(members, **kwargs)
+
+
 # Engines take (members, *, policy, region, per_capita_income, progress, **options) and return one
-# ScreenRow per member in order, equal to the core's.
-ENGINES: dict[str, Callable[..., list[ScreenRow]]] = {"core": _core}
-DEFAULT_ENGINE = "core"
+# ScreenRow per member in order, equal to the core's. "columnar" settles in integer-fen columns and
+# asks the core only for the members whose row carries words (warnings, aid, refusals).
+ENGINES: dict[str, Callable[..., list[ScreenRow]]] = {"core": _core, "columnar": _columnar, "spark": _spark}
+DEFAULT_ENGINE = "columnar"
 
 
 def screen(members: list[Member], *, policy: str | None = None, region: str | None = None,
