@@ -263,3 +263,19 @@ def test_the_knowledge_page_lists_whose_figures_changed(ledger):
     listed = _text(at)
     assert f"个人自付 {pays + Decimal('123.45'):.2f} → **{pays:.2f}** 元（-123.45）" in listed and "李建国" in listed
     assert any("所有保存的结果都是按当前的政策知识计算的" in s.value for s in at.success)
+
+
+def test_visits_before_the_identity_was_recognised_are_pointed_out(ledger):
+    people = staff(ledger)
+    ids = family(ledger, people.wang)
+    with ledger.session() as s:
+        book.update_member(s, people.wang, ids["father"], ids["version"], {},
+                           [{"code": "低保边缘家庭成员", "recognised_on": "2023-06-01", "recognised_by": "民政局"}])
+    at = _signed_in("wang")
+    at.button(key=f"ws_open_{ids['household']}").click()
+    _run(at)
+    at.button(key=f"ws_view_{ids['father']}").click()
+    _run(at)
+    note = next(m.value for m in at.markdown if "早于" in m.value)
+    assert "2 次就诊早于低保边缘家庭成员的认定日期（2023-06-01）" in note  # 03-01 and 05-01
+    assert "前溯12个月" in note and "第九条（三）" in note
