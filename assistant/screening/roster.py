@@ -18,6 +18,7 @@ import pyarrow as pa
 from ..errors import InputError
 from ..models import parse_case
 from .cases import table_from_cases
+from .compiled import supported
 from .engine import settle_table
 
 AID = ("medical_aid", "tilted_aid", "major_illness_aid", "poverty_fund")
@@ -38,6 +39,8 @@ def _prepare(members, policy, region, income):
                     getattr(v, "out_of_catalog_unknown", False) for v in case.visits) or case.contribution_tier == "unknown":
                 raise LookupError  # several years, or unknowns: the core's choice and range
             pack = select_pack(case)
+            if not supported(pack):
+                raise LookupError  # a pack this compiler does not know yet: the core settles it
         except (InputError, LookupError):
             rest.append(n)
             continue
