@@ -266,6 +266,7 @@ def member_block(ledger, actor, found, item, visits_all, version) -> None:
                 for h in item.held))
         else:
             st.markdown("身份：普通参保人")
+        early_note(item)
         if item.result is None:
             st.info(item.error or "本年度没有就诊记录。")
         else:
@@ -274,6 +275,20 @@ def member_block(ledger, actor, found, item, visits_all, version) -> None:
             what_if_form(item, found)
         visits_block(ledger, actor, person, visits_all, version, found.year)
         edit_member_form(ledger, actor, person, item.held, version)
+
+
+def early_note(item) -> None:
+    """A visit dated before an identity was recognised: say so, with what the result says about looking back."""
+    for held in item.held:
+        if not held.recognised_on:
+            continue
+        before = [v for v in item.visits if v.date < held.recognised_on]
+        if not before:
+            continue
+        back = next((e for e in (item.result or {}).get("eligibility", []) if e["item"] == "新认定身份可前溯12个月"), None)
+        st.markdown(f'<div class="sc-item">{len(before)} 次就诊早于{name_of("identities", held.code)}的认定日期'
+                    f'（{held.recognised_on}）。{common.escape(back["result"]) if back else ""}'
+                    f'{common.citations_html(back["citations"], "依据") if back else ""}</div>', unsafe_allow_html=True)
 
 
 def _reveal(ledger, actor, member_id, home) -> None:
