@@ -107,7 +107,9 @@ def screen_spark(members, *, policy=None, region=None, per_capita_income=None, p
     settled = None
     if table is not None:
         session = spark or local_session()
-        frame = session.createDataFrame(table.to_pandas()) if not hasattr(session, "createDataFrameFromArrow") \
-            else session.createDataFrameFromArrow(table)
+        try:
+            frame = session.createDataFrame(table)          # Spark 4 takes Arrow directly
+        except TypeError:
+            frame = session.createDataFrame(table.to_pandas())
         settled = screen_dataframe(frame).toArrow().sort_by("person")
     return _rows(members, settled, rest, policy, region, income, progress)
