@@ -21,6 +21,9 @@ from assistant.knowledge.store import tier_codes
 
 TIER_ORDER = tier_codes()
 
+from arithmetic import amount
+from assistant.errors import InputError
+from assistant.settlement import settle
 from columnar_reference import cases_of, core_row
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,24 +92,35 @@ def test_columnar_equals_the_core_on_200000_person_years():
 def _worked_cases():
     for path in sorted((ROOT / "tests" / "cases").glob("*.yaml")):
         for item in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]:
-            if "totals" in item.get("expect", {}):
+            text = json.dumps(item["case"], ensure_ascii=False, default=str)
+            if '"unknown"' in text:
+                continue  # a range over unknowns is the explained core's (the columns hold amounts)
+            if "totals" in item.get("expect", {}) or "error" in item.get("expect", {}):
                 yield pytest.param(item, id=item["name"][:40])
 
 
 @pytest.mark.parametrize("item", list(_worked_cases()))
 def test_columnar_gives_the_hand_worked_totals(item):
     """The worked cases of tests/cases (amounts derived by hand from the clauses), through the columnar engine."""
-    out = settle_table(table_from_cases([item["case"]])).to_pylist()[0]
     expect = item["expect"]
-    assert out["error"] is None
+    try:
+        table = table_from_cases([item["case"]])
+    except InputError:
+        assert "error" in expect  # refused while reading, before either engine settles
+        return
+    rows = settle_table(table).to_pylist()
+    if "error" in expect:
+        assert any(row["error"] for row in rows)
+        return
+    assert all(row["error"] is None for row in rows)
     for name, value in expect["totals"].items():
-        assert out[name] == int(Decimal(str(value)) * 100), name
-    if "identity_applied" in expect:
-        assert out["identity_applied"] == expect["identity_applied"]
+        assert sum(row[name] for row in rows) == int(amount(value) * 100), name
+    if "identity_applied" in expect and len(rows) == 1:
+        assert rows[0]["identity_applied"] == expect["identity_applied"]
     for code in expect.get("flags", []):
-        assert out[f"flag_{code}"], code
+        assert any(row[f"flag_{code}"] for row in rows), code
     for code in expect.get("no_flags", []):
-        assert not out.get(f"flag_{code}"), code
+        assert not any(row.get(f"flag_{code}") for row in rows), code
 
 
 def test_the_contract_example_pays_6000_yuan():
@@ -131,12 +145,41 @@ def test_visit_order_decides_who_pays_and_input_order_breaks_ties():
 
 def test_refused_person_years_say_why_and_the_others_settle():
     good = {"policy": "bayannur-2023", "visits": [{"date": "2023-05-01", "kind": "outpatient", "total": 300}]}
-    late = {"policy": "bayannur-2023", "visits": [{"date": "2024-05-01", "kind": "outpatient", "total": 300}]}
-    out = settle_table(table_from_cases([good, late], policies=["bayannur-2023", "bayannur-2023"]))
-    first, second = out.to_pylist()
-    assert first["error"] is None and first["basic"] == 15000  # 300 × 50%
-    years = {p.id: (p.valid_from.year, p.valid_to.year) for p in settling_packs()}["bayannur-2023"]
-    if years[1] < 2024:
-        assert "有效期" in second["error"] and second["out_of_pocket"] is None
+    early = {"policy": "bayannur-2023", "visits": [{"date": "2022-05-01", "kind": "outpatient", "total": 300}]}
+    away = {"policy": "bayannur-2023", "visits": [{"date": "2023-05-01", "kind": "inpatient", "total": 300,
+                                                    "location": "out_of_province"}]}  # referral left to its default
+    table = table_from_cases([good, early, dict(away, visits=[dict(away["visits"][0], location="local")])],
+                             policies=["bayannur-2023"] * 3)
+    where = table.schema.get_field_index("location")
+    table = table.set_column(where, "location", pa.array([None, None, "out_of_province"], pa.string()))
+    out = settle_table(table).to_pylist()
+    assert out[0]["error"] is None and out[0]["basic"] == 15000  # 300 × 50%
+    assert "有效期" in out[1]["error"] and out[1]["out_of_pocket"] is None
+    assert "转诊" in out[2]["error"]
+    for refused in (early, away):
+        with pytest.raises(InputError):
+            settle(refused)
     unknown = settle_table(table_from_cases([good], policies=["nowhere-2023"])).to_pylist()[0]
     assert "nowhere-2023" in unknown["error"]
+
+
+def test_parquet_to_parquet_in_slices_of_whole_persons_on_two_workers(tmp_path):
+    import pyarrow.parquet as pq
+    from assistant.screening.parquet import person_slices, screen_parquet
+    visits = generate(3000, seed=5, max_visits=6)
+    pq.write_table(visits, tmp_path / "visits.parquet", row_group_size=1000)
+    slices = person_slices(tmp_path / "visits.parquet", rows=700)
+    persons = visits.column("person").to_numpy()
+    assert len(slices) > 5 and all(persons[a - 1] != persons[a] for a, _ in slices[1:])  # no person cut in two
+    assert screen_parquet(tmp_path / "visits.parquet", tmp_path / "out.parquet", workers=2, rows=700) == 3000
+    assert pq.read_table(tmp_path / "out.parquet").equals(settle_table(visits))
+
+
+def test_a_pack_using_what_the_compiler_does_not_know_is_left_to_the_core():
+    import copy
+    from assistant.screening.compiled import CompiledPack, UnsupportedPack
+    from assistant.knowledge.store import packs
+    pack = copy.deepcopy(packs()["bayannur-2023"])
+    pack.tiers[0].rules[0].groups[0].__dict__["cap_share"] = Decimal("0.1")  # a rule kind the core might learn
+    with pytest.raises(UnsupportedPack, match="cap_share"):
+        CompiledPack(pack)

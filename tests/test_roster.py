@@ -55,28 +55,30 @@ BAD = "\n".join([
     "示例,张三,,,城乡居民,2023-06-01,住院,三级,本地,已转诊,100,,,",                                 # 11: template's example
     "H4,,,,城乡居民,2023-06-01,住院,三级,本地,已转诊,100,,,",                                        # 12: no name
     "H5,钱七,,,城乡居民,,,三级,,,,,,",                                                              # 13: visit without date/kind/total
+    "H6,孙八,,,城乡居民,2023-06-01,住院,三级,省外,无需,99999999,,,",                                   # 14: referral, absurd
 ]) + "\n"
 
 
 def test_a_bad_roster_names_each_row_and_why(tmp_path):
     roster = read_roster(_write(tmp_path, BAD)).for_year(2023)
     reasons = _reasons(roster)
-    assert sorted(reasons) == [2, 3, 4, 6, 7, 8, 10, 11, 12, 13]
-    assert reasons[2] == "总费用“二万”不是数字，请只填写金额（元），例如 12345.67。"
+    assert sorted(reasons) == [2, 3, 4, 6, 7, 8, 10, 11, 12, 13, 14]
+    assert reasons[2] == "本行的总费用“二万”不是数字，请只填写金额（元），例如 12345.67。"
     assert reasons[3].startswith("身份“贫困边缘”无法识别")
     assert reasons[4] == "身份证号的校验位不符，可能有数字抄错，请对照身份证逐位核对。"
     assert reasons[6].startswith("与第5行内容相同（重复行）")
     assert reasons[7].startswith("就诊日期 2022-12-30 不在筛查的 2023 年度内")
-    assert reasons[8] == ("就诊日期“2023-02-30”不是有效日期，请按 2023-06-01 这样的格式填写；"
-                          "医院等级“甲级”无法识别，请填写乡镇卫生院、一级、二级或三级；"
-                          "总费用不能是负数（填的是 -5），请填写实际金额。")
-    assert reasons[10].startswith("目录外费用加乙类费用超过了总费用（500.00）")
+    assert reasons[8] == ("本行的日期“2023-02-30”不是有效日期，请按 2023-06-01 这样的格式填写；"
+                          "本行的医院等级“甲级”无法识别，请填写乡镇卫生院、一级、二级或三级；"
+                          "本行的总费用不能是负数（填的是 -5），请填写实际金额。")
+    assert reasons[10] == "本行的目录外费用（600.00）加乙类费用（0.00）超过了总费用（500.00），请核对结算单。"
     assert reasons[11] == "这是模板里的示例行，请删除后再导入。"
     assert reasons[12] == "缺少姓名。"
-    assert reasons[13] == ("填了就诊信息但缺少就诊日期；缺少就诊类型（住院、门诊或门诊慢特病）；"
-                           "请填写总费用（元）。")
-    # nothing silently dropped: every data row (2–13 except the blank line 9) is either in or out
-    assert sorted([r.row for r in roster.rows] + list(reasons)) == [2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13]
+    assert reasons[13] == "请填写本行的就诊日期；请选择本行的就诊类型（住院、门诊或门诊慢特病）；请填写本行的总费用（元）。"
+    assert reasons[14] == ("本行在省外就医，“无需转诊”只适用于本地就医，请选择已转诊或未转诊；"
+                           "本行的总费用 99999999 元超过1000万元，请检查是否多输了位数。")
+    # nothing silently dropped: every data row (2–14 except the blank line 9) is either in or out
+    assert sorted([r.row for r in roster.rows] + list(reasons)) == [2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14]
     assert [(m.name, m.visit_rows) for m in members(roster)] == [("李四", (5,))]
 
 
@@ -105,7 +107,7 @@ def test_one_id_number_under_two_names_is_a_copying_slip(tmp_path):
     ("空白.csv", b"\r\n \r\n", "是空文件"),
     ("只有表头.csv", (HEADER + "\n").encode(), "只有表头，没有数据行"),
     ("图片.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "不是表格文件"),
-    ("旧版.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "旧版 Excel（.xls）"),
+    ("文档.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "无法作为 Excel 文件打开"),
     ("坏的.xlsx", b"PK\x03\x04 not really a zip", "无法作为 Excel 文件打开"),
     ("假的.xlsx", "户编号,姓名\nH1,张三\n".encode(), "扩展名是 .xlsx，但内容不是这种文件"),
     ("坏的.parquet", b"PAR1 truncated", "无法作为 Parquet 文件读取"),
@@ -124,7 +126,7 @@ def test_wrong_columns_are_named_and_unknown_ones_noted(tmp_path):
     text = "户编号, 姓 名 ,Total,备注\nH1,张三,100,x\n"  # spaces and case in headers are ignored
     roster = read_roster(_write(tmp_path, text))
     assert roster.notes == ["以下列不认识，没有读取：备注（可用的列名见模板）。"]
-    assert _reasons(roster) == {2: "填了就诊信息但缺少就诊日期；缺少就诊类型（住院、门诊或门诊慢特病）。"}
+    assert _reasons(roster) == {2: "请填写本行的就诊日期；请选择本行的就诊类型（住院、门诊或门诊慢特病）。"}
 
 
 # ---- formats ---------------------------------------------------------------------------------
@@ -218,12 +220,12 @@ def test_monitoring_and_advice_come_from_the_result(tmp_path):
 
 
 def test_a_member_the_core_rejects_comes_back_with_the_row_number(tmp_path):
-    # bayannur-2023 does not cover 2019: the core says which visit (input order), the table says which row
+    # bayannur-2023 does not cover 2019: the core numbers visits by date, the table names the row
     text = "\n".join([HEADER, f"H1,张父,{FATHER},低保,城乡居民,2019-07-01,住院,三级,本地,已转诊,6000,,,",
                       f"H1,张父,{FATHER},低保,城乡居民,2019-06-01,住院,三级,本地,已转诊,6000,,,"])
     people = members(read_roster(_write(tmp_path, text)))
     (row,) = screen(people, policy="bayannur-2023")
-    assert row.error is not None and "第2行的就诊日期 2019-07-01" in row.error
+    assert row.error is not None and "第3行的就诊日期 2019-06-01" in row.error
     assert "次就诊" not in row.error
     assert row.rows == (2, 3)
 
@@ -318,8 +320,8 @@ def test_error_workbook_gives_back_the_original_columns_plus_the_reason(tmp_path
     sheet = book.active
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == HEADER.split(",") + ["错误原因", "原行号"]
-    assert [r[-1] for r in rows[1:]] == [2, 3, 4, 6, 7, 8, 10, 11, 12, 13]
-    assert rows[1][10] == "二万" and rows[1][-2].startswith("总费用“二万”不是数字")
+    assert [r[-1] for r in rows[1:]] == [2, 3, 4, 6, 7, 8, 10, 11, 12, 13, 14]
+    assert rows[1][10] == "二万" and rows[1][-2].startswith("本行的总费用“二万”不是数字")
     assert rows[1][2] == "1508**********0044"  # masked unless show_id
     full = load_workbook(io.BytesIO(error_workbook(roster, show_id=True))).active
     assert list(full.iter_rows(values_only=True))[1][2] == GRANDMOTHER
@@ -384,4 +386,35 @@ def test_excel_dates_come_back_as_dates_in_the_error_workbook(tmp_path):
     back = tmp_path / "back.xlsx"
     back.write_bytes(error_workbook(read_roster(path)))
     (error,) = read_roster(back).errors  # the amount is still wrong, the date now reads fine
-    assert error.reason == "总费用“两千”不是数字，请只填写金额（元），例如 12345.67。"
+    assert error.reason == "本行的总费用“两千”不是数字，请只填写金额（元），例如 12345.67。"
+
+
+def test_unknown_out_of_catalog_goes_to_the_core_as_unknown(tmp_path):
+    text = "\n".join([HEADER, f"H1,张父,{FATHER},低保,城乡居民,2023-06-01,住院,三级,本地,已转诊,60000,不清楚,,30000"])
+    (member,) = members(read_roster(_write(tmp_path, text)))
+    case = case_for(member, policy="bayannur-2023")
+    assert case["visits"][0]["out_of_catalog"] == "unknown"
+    assert "range" in settle(case)  # the least and most the person could pay
+
+
+def test_a_name_that_looks_like_a_formula_stays_text(tmp_path):
+    text = "\n".join([HEADER, '"=HYPERLINK(""http://x"",""点我"")",张三,,,,,,,,,,,,'])
+    roster = read_roster(_write(tmp_path, text))
+    rows = screen(members(roster), policy="bayannur-2023")
+    out, _ = write_table(rows, tmp_path / "结果.csv")
+    assert out.read_text(encoding="utf-8-sig").splitlines()[1].startswith("\"'=HYPERLINK(")
+    (book,) = write_table(rows, tmp_path / "结果.xlsx")
+    cell = load_workbook(book)["筛查结果"]["A2"]
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK(")
+
+
+def test_a_2019_naiman_roster_carries_the_disease_to_the_core(tmp_path):
+    text = "\n".join([HEADER + ",疾病",
+                      f"N1,王大,{FATHER},建档立卡,城乡居民,2019-05-01,住院,二级,本地,已转诊,30000,1000,,,肺癌",
+                      f"N1,王大,{FATHER},,,2019-08-01,门诊慢特病,二级,本地,已转诊,3000,,,,肺癌"])
+    (member,) = members(read_roster(_write(tmp_path, text)))
+    assert [v["disease"] for v in member.visits] == ["肺癌", "肺癌"]
+    (row,) = screen([member], policy="naiman-2019")
+    result = settle(case_for(member, policy="naiman-2019"))
+    assert row.totals == {k: result["totals"][k] for k in row.totals}
+    assert row.totals["poverty_fund"] > 0 and row.suggestions[0].startswith("健康扶贫兜底 ")

@@ -47,12 +47,12 @@ def test_rejected_rows_are_counted_and_listed_with_masked_ids(cli, tmp_path):
     out = tmp_path / "结果.xlsx"
     done = cli("screen", str(roster), "--out", str(out), "--region", "巴彦淖尔市", "--year", "2023")
     assert done.returncode == 0, done.stderr
-    assert "1 人已计算，10 行被拒" in done.stderr
+    assert "1 人已计算，11 行被拒" in done.stderr
     assert "以下列不认识" not in done.stderr
     book = load_workbook(out, read_only=True)
     errors = list(book["错误行"].iter_rows(values_only=True))
     assert errors[0] == ("行号", "户编号", "姓名", "身份证号", "错误原因")
-    assert [r[0] for r in errors[1:]] == [2, 3, 4, 6, 7, 8, 10, 11, 12, 13]
+    assert [r[0] for r in errors[1:]] == [2, 3, 4, 6, 7, 8, 10, 11, 12, 13, 14]
     assert errors[1][3] == "1508**********0044"
     text = str(list(book["筛查结果"].values)) + str(errors)
     assert GRANDMOTHER not in text and NEIGHBOUR not in text
@@ -113,9 +113,12 @@ def test_a_file_that_cannot_be_read_exits_2_with_one_chinese_line(cli, tmp_path,
     (["--out", "x.csv", "--region", "上海市"], "暂时没有“上海市”的政策"),
     (["--out", "x.csv", "--policy", "bayannur-2023", "--engine", "gpu"], "没有名为“gpu”的计算引擎"),
     (["--out", "x.csv", "--policy", "bayannur-2023", "--per-capita-income", "三万"], "不是数字"),
+    (["--out", "x.csv", "--policy", "bayannur-2023", "--per-capita-income", "0"], "不能为0"),
+    (["--out", "no/such/folder/x.csv", "--policy", "bayannur-2023"], "文件夹"),
+    (["--out", "x.csv", "--policy", "zhejiang-2022-draft"], "只能查询政策原文"),
 ])
 def test_wrong_options_exit_2_in_chinese(cli, tmp_path, good, args, words):
-    args = [str(tmp_path / a) if a.startswith("x.") else a for a in args]
+    args = [str(tmp_path / a) if a.startswith(("x.", "no/")) else a for a in args]
     done = cli("screen", str(good), *args)
     assert done.returncode == 2
     assert words in done.stderr

@@ -29,7 +29,7 @@ def import_section(ledger, actor) -> None:
         st.caption("每行一次就诊；没有就诊的成员也写一行（就诊列空着）。表头用中文或英文都可以。"
                    "同一个文件导入两次不会重复添加。有错误的行不会导入，可以下载错误表，改好后再导入。")
         st.download_button("下载花名册模板（Excel）", template_xlsx(), file_name="三重保障花名册模板.xlsx",
-                           key="ws_template", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                           on_click="ignore", key="ws_template", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         villages = list(actor.villages)
         if actor.is_admin:
             village = st.text_input("导入到哪个村（嘎查）", key="ws_imp_village")
@@ -63,7 +63,7 @@ def import_section(ledger, actor) -> None:
                 if found["workbook"]:
                     stem = found["name"].rsplit(".", 1)[0]
                     st.download_button("下载错误表（原来的列 + 错误原因）", found["workbook"], file_name=f"{stem}_错误表.xlsx",
-                                       key="ws_imp_errors",
+                                       on_click="ignore", key="ws_imp_errors",
                                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
                 if found["households"]:
                     st.caption("导入的农户已经在“农户”里，打开一户即可查看每位成员的结果。")
@@ -88,7 +88,7 @@ def export_block(ledger, actor) -> None:
                 st.error(error.message)
         if "ws_export" in ss:
             name, data = ss["ws_export"]
-            st.download_button(f"下载{name}", data, file_name=name, key="ws_exp_get")
+            st.download_button(f"下载{name}", data, file_name=name, on_click="ignore", key="ws_exp_get")
 
 
 # ---- 知识更新 ----

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import weakref
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -33,19 +34,33 @@ AID_TIERS = {code: tier_name(code) for code in TIERS[2:]}  # the tiers after 大
 MONITORING = {"monitoring_impoverishment": "因病致贫监测", "monitoring_return_to_poverty": "因病返贫监测"}
 
 
+_VERSIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # pack object -> its version text
+
+
 def pack_version(policy: str) -> str:
-    """'<pack id>@<12 hex>': a hash of every value the pack holds, so any change to it shows."""
+    """'<pack id> <date its values were last reviewed>#<12 hex>': the hash covers every value the pack
+    holds, so any change to the knowledge shows, even one made without a new review date.
+    Kept with the pack object (weakly), so a reloaded or changed pack is hashed afresh."""
     pack = packs()[policy]
+    found = _VERSIONS.get(pack)
+    if found is None:
+        found = _VERSIONS[pack] = _hash_pack(policy, pack)
+    return found
+
+
+def _hash_pack(policy: str, pack) -> str:
     parts = [repr(getattr(pack, name, None)) for name in
              ("parameters", "basic", "tiers", "flags", "eligibility", "identities", "identity_order", "reviewed")]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
-    return f"{policy}@{digest}"
+    reviewed = getattr(pack, "reviewed", None)
+    return f"{policy} {reviewed.isoformat() if reviewed else '—'}#{digest}"
 
 
 def fingerprint(result: dict) -> str:
-    """The result's own fingerprint (result['basis'], from the core) or, before it has one, the pack's."""
+    """The result's own fingerprint (result['basis'] from the core: the parameter values it used);
+    the pack's hash for a result from before the core gave one."""
     basis = result.get("basis") or {}
-    return str(basis.get("fingerprint") or pack_version(result["policy"]).split("@")[1])
+    return str(basis.get("fingerprint") or pack_version(result["policy"]).rsplit("#", 1)[1])
 
 
 @dataclass
@@ -122,28 +137,38 @@ def household_year(session: Session, actor: Actor, household_id: int, year: int,
 
 
 def keep(session: Session, member_id: int, year: int, result: dict | None, *,
-         replace_stale: bool = False) -> SettledYear | None:
+         replace_stale: bool = False, row: SettledYear | None = ...) -> SettledYear | None:
     """Store (or replace) the member's settled year; a year that no longer settles is removed.
 
     A year stored under an older pack is left as it is unless `replace_stale`: `resettle` replaces
-    it and lists the change, so opening a household never hides what the new knowledge changed."""
-    row = session.exec(select(SettledYear).where(SettledYear.member_id == member_id, SettledYear.year == year)).first()
+    it and lists the change, so opening a household never hides what the new knowledge changed.
+    `row`: the stored row when the caller has already read it (None: there is none)."""
+    if row is ...:
+        row = session.exec(select(SettledYear).where(SettledYear.member_id == member_id,
+                                                     SettledYear.year == year)).first()
     if row is not None and not replace_stale and row.policy in packs() and row.pack_version != pack_version(row.policy):
         return row
     if result is None:
         if row is not None:
             session.delete(row)
         return None
+    values = record(member_id, year, result)
+    if row is not None and row.result == values["result"] and row.pack_version == values["pack_version"]:
+        return row  # the same figures from the same knowledge: nothing to write
     row = row or SettledYear(member_id=member_id, year=year)
-    row.policy = result["policy"]
-    row.pack_version = pack_version(result["policy"])
-    row.fingerprint = fingerprint(result)
-    row.out_of_pocket_fen = to_fen(result["totals"]["out_of_pocket"])
-    row.totals = {key: f"{result['totals'][key]:f}" for key in TOTAL_KEYS}
-    row.result = dumps(result)
-    row.settled_at = now()
+    for key, value in values.items():
+        setattr(row, key, value)
     session.add(row)
     return row
+
+
+def record(member_id: int, year: int, result: dict) -> dict:
+    """The stored year's columns for this result (also inserted in bulk by the import)."""
+    return {"member_id": member_id, "year": year, "policy": result["policy"],
+            "pack_version": pack_version(result["policy"]), "fingerprint": fingerprint(result),
+            "out_of_pocket_fen": to_fen(result["totals"]["out_of_pocket"]),
+            "totals": {key: f"{result['totals'][key]:f}" for key in TOTAL_KEYS},
+            "result": dumps(result), "settled_at": now()}
 
 
 def stored(row: SettledYear) -> dict:

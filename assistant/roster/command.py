@@ -13,7 +13,7 @@ from ..errors import InputError
 
 USAGE = ("python -m assistant screen 花名册.csv|.xlsx|.parquet --out 结果.xlsx|.csv|.parquet "
          "[--policy ID | --region 名称] [--year 2023] [--per-capita-income 36000] "
-         "[--engine core] [--show-id] [--progress]")
+         "[--engine columnar|core|spark] [--show-id] [--progress]")
 
 
 def configure(parser) -> None:
@@ -42,8 +42,13 @@ def run(args) -> int:
     if args.policy:
         policy_for(policy=args.policy)  # an unknown or unsettleable policy stops here, before any work
     income = parse_amount(args.per_capita_income, "上年居民人均可支配收入", required=False)
-    if Path(args.out).suffix.lower() not in (".xlsx", ".csv", ".parquet"):
+    if income is not None and income == 0:
+        raise InputError("上年居民人均可支配收入不能为0，请填写统计公报的数字或不填（使用政策包中的数字）。")
+    out = Path(args.out)
+    if out.suffix.lower() not in (".xlsx", ".csv", ".parquet"):
         raise InputError(f"结果文件“{args.out}”的扩展名应为 .xlsx、.csv 或 .parquet。")
+    if not out.parent.is_dir():  # found now, not after every member has been settled
+        raise InputError(f"结果文件的文件夹“{out.parent}”不存在，请先建好文件夹或换一个位置。")
     engine = args.engine or DEFAULT_ENGINE
     if engine not in ENGINES:
         raise InputError(f"没有名为“{engine}”的计算引擎，可选：{'、'.join(ENGINES)}。")
@@ -59,7 +64,11 @@ def run(args) -> int:
     with _progress_bar(args.progress, len(people)) as progress:
         rows = screen(people, policy=args.policy, region=args.region, per_capita_income=income,
                       engine=engine, progress=progress, **options)
-    written = write_table(rows, args.out, roster.errors, show_id=args.show_id)
+    try:
+        written = write_table(rows, out, roster.errors, show_id=args.show_id)
+    except OSError as error:
+        raise InputError(f"无法写入结果文件“{args.out}”（{error.strerror or error}），"
+                         "请检查文件是否正在 Excel 里打开、文件夹能否写入。") from None
 
     failed = [r for r in rows if r.error]
     rejected = len(roster.errors) + sum(len(r.rows) for r in failed)

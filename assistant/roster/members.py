@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .rows import Roster
+from .rows import Roster, paused_gc
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,20 +14,26 @@ class Member:
     identities: tuple[str, ...]
     insurance: str | None
     contribution_tier: str | None
-    visits: tuple[dict, ...]      # CONTRACT visits, in the file's order
+    visits: tuple[dict, ...]      # CONTRACT visits, by date (ties in the file's order)
     visit_rows: tuple[int, ...]   # the row each visit came from, same order
     rows: tuple[int, ...]         # every row of this member (visits and a visit-less row)
 
 
 def members(roster: Roster) -> list[Member]:
     """One Member per (户编号, 姓名, 身份证号), in the order they first appear in the file."""
+    with paused_gc():
+        return _members(roster)
+
+
+def _members(roster: Roster) -> list[Member]:
     groups: dict[tuple, list] = {}
     for r in roster.rows:
         groups.setdefault(r.member_key, []).append(r)
     out = []
     for (household, name, id_number), group in groups.items():
         first = lambda attr: next((getattr(r, attr) for r in group if getattr(r, attr) is not None), None)  # noqa: E731
-        with_visit = [r for r in group if r.visit]
+        # in date order (ties: the file's order), as the core settles and numbers them
+        with_visit = sorted((r for r in group if r.visit), key=lambda r: (r.visit["date"], r.row))
         out.append(Member(household, name, id_number, first("identities") or (), first("insurance"),
                           first("contribution_tier"), tuple(r.visit for r in with_visit),
                           tuple(r.row for r in with_visit), tuple(r.row for r in group)))

@@ -1,20 +1,21 @@
 """Row-by-row checks of a roster: each good row becomes a RosterRow, each bad one a RowError with its reason.
 
 Row numbers are the file's (header = row 1). Nothing is dropped silently: every data row ends up
-in `Roster.rows` or `Roster.errors`. Amounts, dates and words are read with the core's own
-readers (assistant.models, assistant.lexicon), so a roster and the self-check say the same thing.
+in `Roster.rows` or `Roster.errors`. Visits, amounts, dates and words are checked by the core's
+own checks (assistant.checks), so a roster, the self-check and `settle` say the same thing.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 
+from ..checks import UNKNOWN, is_unknown, parse_code, parse_identities, read_visit
 from ..errors import InputError
-from ..lexicon import code_for
-from ..models import parse_amount, parse_date, parse_identities
 from ..privacy import check_id_number, mask_id, normalize_id
 from .columns import BY_FIELD, COLUMNS, VISIT_FIELDS, field_for, header_key
 from .reading import RosterError
@@ -23,17 +24,10 @@ EXAMPLE_HOUSEHOLD = "示例"  # the template's example row carries this 户编�
 # Columns our own error workbook adds; a corrected workbook comes back with them.
 OUR_COLUMNS = {header_key("错误原因"), header_key("原行号")}
 
-_WORDS = {
-    "insurance": ("参保类型", "城乡居民或职工"),
-    "contribution_tier": ("缴费档次", "高档或低档"),
-    "kind": ("就诊类型", "住院、门诊或门诊慢特病"),
-    "hospital_level": ("医院等级", "乡镇卫生院、一级、二级或三级"),
-    "location": ("就医地", "本地、省内或省外"),
-    "referral": ("转诊", "无需、已转诊或未转诊"),
+_WORDS = {  # the words of the core's case check (assistant.checks.read_case_fields)
+    "insurance": ("参保类型", "城乡居民（resident）或职工（employee）"),
+    "contribution_tier": ("缴费档次", "高档（high）、低档（low）或不清楚（unknown）"),
 }
-_ZERO = Decimal(0)
-_AMOUNTS = (("total", "总费用"), ("out_of_catalog", "目录外费用"), ("category_b", "乙类费用"),
-            ("basic_paid", "基本医保已支付"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,8 +127,26 @@ def _blank(cell) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
+@contextmanager
+def paused_gc():
+    """Bulk reading makes millions of small objects and no cycles: the cyclic collector would only
+    rescan the growing heap again and again (a quarter of the time on 250,000 rows)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def build_roster(filename: str, headers: list, numbered_rows) -> Roster:
     """Check every row; then duplicates, one ID number for two people, and each member's rows agreeing."""
+    with paused_gc():
+        return _build(filename, headers, numbered_rows)
+
+
+def _build(filename: str, headers: list, numbered_rows) -> Roster:
     positions, notes = _match_headers(filename, headers)
     rows: list[RosterRow] = []
     errors: list[RowError] = []
@@ -222,14 +234,6 @@ def _identities(text: str) -> tuple[tuple[str, ...] | None, str | None]:
         return None, error.message.rstrip("。")
 
 
-@lru_cache(maxsize=4096)
-def _date_text(text: str) -> tuple[str | None, str | None]:
-    try:
-        return parse_date(text, "就诊日期").isoformat(), None
-    except InputError as error:
-        return None, error.message.rstrip("。")
-
-
 def _id_number(value, problems: list[str]) -> str:
     if value is None:
         return ""
@@ -254,55 +258,42 @@ def _checked_id(value: str) -> tuple[str, str | None]:
 def _word(key: str, value, problems: list[str]) -> str | None:
     if value is None:
         return None
-    code = code_for(key, value if isinstance(value, str) else _text(value))
-    if code is None:
-        label, hint = _WORDS[key]
-        problems.append(f"{label}“{_text(value)}”无法识别，请填写{hint}")
-    return code
+    if key == "contribution_tier" and is_unknown(value):
+        return UNKNOWN
+    label, hint = _WORDS[key]
+    try:
+        return parse_code(key, value if isinstance(value, str) else _text(value), label, hint)
+    except InputError as error:
+        problems.append(error.message.rstrip("。"))
+        return None
+
+
+_VISIT_KEYS = {"visit_date": "date", "kind": "kind", "hospital_level": "hospital_level", "location": "location",
+               "referral": "referral", "total": "total", "out_of_catalog": "out_of_catalog",
+               "category_b": "category_b", "basic_paid": "basic_paid", "disease": "disease"}
 
 
 def _visit(cell, problems: list[str]) -> dict | None:
-    """A CONTRACT visit from this row's visit columns; blanks are left out so the core applies
-    (and states) its defaults."""
-    visit: dict = {}
-    before = len(problems)
-    date = cell("visit_date")
-    if date is None:
-        problems.append("填了就诊信息但缺少就诊日期")
-    elif isinstance(date, str):
-        visit["date"], message = _date_text(date.strip())
-        if message:
-            problems.append(message)
-    else:
-        try:
-            visit["date"] = parse_date(date, "就诊日期").isoformat()
-        except InputError as error:
-            problems.append(error.message.rstrip("。"))
-    if cell("kind") is None:
-        problems.append("缺少就诊类型（住院、门诊或门诊慢特病）")
-    for key in ("kind", "hospital_level", "location", "referral"):
-        code = _word(key, cell(key), problems)
-        if code is not None:
-            visit[key] = code
-    for key, label in _AMOUNTS:
-        raw = cell(key)
-        if raw is None and key != "total":
-            continue
-        try:
-            visit[key] = parse_amount(raw, label, field=key)
-        except InputError as error:
-            problems.append(error.message.rstrip("。"))
-    disease = cell("disease")
-    if disease is not None:
-        visit["disease"] = _text(disease)
-    if len(problems) > before:
+    """A CONTRACT visit from this row's visit columns, checked by the core's own visit check (the same
+    words as the self-check and `settle`). Blank fields are left out, so the core applies its defaults
+    and says so in the result's assumptions."""
+    raw = {key: value for column, key in _VISIT_KEYS.items() if (value := cell(column)) is not None}
+    values, found = read_visit(raw, label="本行")
+    if found:
+        problems.extend(message.rstrip("。") for message in found.values())
         return None
-    total = visit["total"]
-    outside = visit.get("out_of_catalog", _ZERO)
-    if outside + visit.get("category_b", _ZERO) > total:
-        problems.append(f"目录外费用加乙类费用超过了总费用（{total}），请核对结算单")
-    elif visit.get("basic_paid", _ZERO) > total - outside:
-        problems.append(f"基本医保已支付（{visit['basic_paid']}）超过了目录内费用（总费用减目录外费用），请核对结算单")
+    visit: dict = {"date": values["date"].isoformat()}
+    defaulted = values["defaults"]
+    for key in ("kind", "hospital_level", "location", "referral", "total"):
+        if key not in defaulted:
+            visit[key] = values[key]
+    if values["out_of_catalog_unknown"]:
+        visit["out_of_catalog"] = "unknown"
+    elif "out_of_catalog" not in defaulted:
+        visit["out_of_catalog"] = values["out_of_catalog"]
+    for key in ("category_b", "basic_paid", "disease"):
+        if key in raw and values.get(key) is not None:
+            visit[key] = values[key]
     return visit
 
 

@@ -21,6 +21,7 @@ from ..errors import InputError
 from ..knowledge.store import tier_codes, tier_name
 from ..money import ZERO
 from .members import Member, case_for
+from .rows import paused_gc
 
 # tier codes and names from knowledge/tiers.yaml (the one table); the aid tiers are those after 大病保险
 AMOUNT_KEYS = ("total", *tier_codes(), "out_of_pocket")
@@ -105,6 +106,11 @@ def _core(members: list[Member], *, policy=None, region=None, per_capita_income=
     out: list[ScreenRow] = []
     if progress:
         progress(0, total)
+    with paused_gc():
+        return _run(chunks, workers, out, total, progress)
+
+
+def _run(chunks, workers, out, total, progress) -> list[ScreenRow]:
     if workers <= 1 or len(chunks) <= 1:
         blocks: Iterable[list[ScreenRow]] = map(_settle_chunk, chunks)
         for block in blocks:
@@ -126,10 +132,21 @@ def _context():
     return multiprocessing.get_context("fork" if threading.active_count() == 1 else "spawn")
 
 
+def _columnar(members: list[Member], **kwargs) -> list[ScreenRow]:
+    from ..screening.roster import screen_columnar  # here: the screening package imports this module
+    return screen_columnar(members, **kwargs)
+
+
+def _spark(members: list[Member], **kwargs) -> list[ScreenRow]:
+    from ..screening.roster import screen_spark
+    return screen_spark(members, **kwargs)
+
+
 # Engines take (members, *, policy, region, per_capita_income, progress, **options) and return one
-# ScreenRow per member in order, equal to the core's.
-ENGINES: dict[str, Callable[..., list[ScreenRow]]] = {"core": _core}
-DEFAULT_ENGINE = "core"
+# ScreenRow per member in order, equal to the core's. "columnar" settles in integer-fen columns and
+# asks the core only for the members whose row carries words (warnings, aid, refusals).
+ENGINES: dict[str, Callable[..., list[ScreenRow]]] = {"core": _core, "columnar": _columnar, "spark": _spark}
+DEFAULT_ENGINE = "columnar"
 
 
 def screen(members: list[Member], *, policy: str | None = None, region: str | None = None,

@@ -17,7 +17,7 @@ from ..knowledge.store import tier_codes, tier_name
 from ..lexicon import name_of
 from ..privacy import mask_id
 from .columns import COLUMNS, PRIVATE_FIELDS, field_for
-from .rows import Roster, RowError
+from .rows import Roster, RowError, paused_gc
 from .screen import AMOUNT_KEYS, ScreenRow
 
 AMOUNT_HEADERS = dict(zip(AMOUNT_KEYS, ("总费用", *(tier_name(code) for code in tier_codes()), "个人自付")))
@@ -62,8 +62,9 @@ def write_table(rows: Iterable[ScreenRow], out_path: str | Path, errors: Iterabl
     """Write the screening table (and its errors: a second sheet, or a file beside it); the paths written."""
     rows = list(rows)
     out = Path(out_path)
-    table = table_rows(rows, show_id)
-    problems = error_rows(rows, errors, show_id)
+    with paused_gc():
+        table = table_rows(rows, show_id)
+        problems = error_rows(rows, errors, show_id)
     suffix = out.suffix.lower()
     if suffix == ".xlsx":
         out.write_bytes(_xlsx([("筛查结果", HEADERS, table), ("错误行", ERROR_HEADERS, problems)]))
@@ -91,12 +92,22 @@ def _cell_text(value) -> str:
     return "" if value is None else str(value)
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value) -> str:
+    text = _cell_text(value)
+    if isinstance(value, str) and text.startswith(_FORMULA_START):
+        return "'" + text  # a name typed as =HYPERLINK(…) stays text when Excel opens the file
+    return text
+
+
 def _write_csv(path: Path, headers, rows) -> None:
     # UTF-8 with BOM: Excel in China opens it with the Chinese intact (without the BOM it guesses GBK).
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(headers)
-        writer.writerows([_cell_text(v) for v in row] for row in rows)
+        writer.writerows([_csv_cell(v) for v in row] for row in rows)
 
 
 def _write_parquet(path: Path, headers, rows) -> None:

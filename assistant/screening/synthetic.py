@@ -53,7 +53,8 @@ def generate(n_persons: int, seed: int = 0, max_visits: int = 6, policies=None, 
     rural = np.where(rng.random(n_persons) < 0.2, rng.integers(1_000_000, 3_000_000, n_persons), -1)
     # the year: each pack's own days
     starts = np.array([(p.valid_from - dt.date(1970, 1, 1)).days for p in chosen])[which]
-    ends = np.array([((p.valid_to or dt.date.today()) - dt.date(1970, 1, 1)).days for p in chosen])[which]
+    today = dt.date.today()
+    ends = np.array([(min(p.valid_to or today, today) - dt.date(1970, 1, 1)).days for p in chosen])[which]
     year_start = _year_start(rng, starts, ends)
     # per visit
     n = int(visits.sum())
@@ -68,9 +69,9 @@ def generate(n_persons: int, seed: int = 0, max_visits: int = 6, policies=None, 
     location = _pick(rng, LOCATIONS, n, 0.1)
     referral = _pick(rng, REFERRALS, n, 0.1)
     away = (location != None) & (location != "local")  # noqa: E711
-    referral[away & (referral == "not_needed")] = "referred"  # not_needed is for local visits only
+    referral[away & ((referral == "not_needed") | (referral == None))] = "referred"  # noqa: E711 (local only)
     scale = np.exp(rng.uniform(np.log(100), np.log(60_000_000), n))
-    total = np.where(rng.random(n) < 0.01, 0, scale.astype(np.int64))
+    total = np.where(rng.random(n) < 0.002, 0, scale.astype(np.int64))  # a zero total is refused
     ooc = (total * rng.random(n) * rng.choice([0.0, 0.05, 0.15, 0.5], n)).astype(np.int64)
     cat_b = ((total - ooc) * rng.random(n) * rng.choice([0.0, 0.1, 0.3], n)).astype(np.int64)
     room = total - ooc - cat_b
