@@ -100,7 +100,8 @@ def out_of_pocket_range(case: Case, settled: Decimal, estimates: list[tuple[int,
 
     `out_of_pocket(case, contribution_tier)` settles a variant in numbers only (就高不就低 applied).
     """
-    tier_unknown = case.contribution_tier == "unknown" and bool(tiers_offered)
+    # 缴费档次 is a 城乡居民 matter: an employee's unknown tier changes nothing
+    tier_unknown = case.contribution_tier == "unknown" and bool(tiers_offered) and case.insurance == "resident"
     if not estimates and not tier_unknown:
         return None
     because = []
