@@ -16,12 +16,13 @@ import numpy as np
 import pyarrow as pa
 
 from ..errors import InputError
+from ..knowledge.store import tier_codes
 from ..models import parse_case
 from .cases import table_from_cases
 from .compiled import supported
 from .engine import settle_table
 
-AID = ("medical_aid", "tilted_aid", "major_illness_aid", "poverty_fund")
+AID = tier_codes()[2:]  # the tiers after 大病保险, from knowledge/tiers.yaml
 
 
 def _prepare(members, policy, region, income):
