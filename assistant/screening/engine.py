@@ -233,8 +233,8 @@ def _settle_pack(cp: CompiledPack, c: dict, starts: np.ndarray, counts: np.ndarr
     den = cp.den
     first = np.cumsum(np.append(0, counts[:-1]))  # each person-year's first row among `rows`
     # rows of these person-years, in order; py_of_row maps each to its person-year (0..n_py−1)
-    if n_py and starts[0] == 0 and first[-1] == starts[-1] and counts.sum() == len(c["person"]):
-        rows = slice(None)                          # every row: no copies
+    if n_py and np.array_equal(starts - starts[0], first):
+        rows = slice(int(starts[0]), int(starts[0] + counts.sum()))   # one run of rows: views, no copies
     else:
         rows = np.repeat(starts - first, counts) + np.arange(counts.sum())
     py_of_row = np.repeat(np.arange(n_py), counts)
