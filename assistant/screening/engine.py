@@ -21,13 +21,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..knowledge.store import packs
-from ..knowledge.store import tier_codes
+from ..checks import ABSURD_AMOUNT, MAX_VISITS
+from ..knowledge.store import packs, tier_codes
 from .compiled import (DEFAULTS, INSURANCES, KINDS, LEVELS, LOCATIONS, REFERRALS, CompiledPack,
                        compiled, half_up, supported)
 
-MAX_FEN = 10_000_000 * 100   # models.ABSURD_AMOUNT in fen
-MAX_VISITS = 366             # models.MAX_VISITS
+MAX_FEN = int(ABSURD_AMOUNT * 100)  # the core's absurd amount, in fen
 AMOUNTS = ("total", "policy_scope", *tier_codes(), "out_of_pocket")
 
 INPUT_SCHEMA = pa.schema([
@@ -250,7 +249,7 @@ def _settle_pack(cp: CompiledPack, c: dict, starts: np.ndarray, counts: np.ndarr
     for bad, message in reversed(_checks(cp, c, rows, epoch, scope)):  # the first check wins
         if bad.any():
             error[np.unique(py_of_row[bad])] = message
-    error[counts > MAX_VISITS] = f"一年的就诊次数超过{MAX_VISITS}次，请分开填写或合并同类门诊费用。"
+    error[counts > MAX_VISITS] = f"一个病例最多填写{MAX_VISITS}次就诊，请核对是否重复粘贴了费用清单。"
     bad_py = error != None  # noqa: E711
     mask, foreign = _identity_bits(cp, firsts.column("identities"))
     contribution = _contribution(cp, firsts.column("contribution_tier"))
