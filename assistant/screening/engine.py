@@ -21,13 +21,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..knowledge.store import packs
-from ..knowledge.store import tier_codes
+from ..checks import ABSURD_AMOUNT, MAX_VISITS
+from ..knowledge.store import packs, tier_codes
 from .compiled import (DEFAULTS, INSURANCES, KINDS, LEVELS, LOCATIONS, REFERRALS, CompiledPack,
-                       compiled, half_up)
+                       compiled, half_up, supported)
 
-MAX_FEN = 10_000_000 * 100   # models.ABSURD_AMOUNT in fen
-MAX_VISITS = 366             # models.MAX_VISITS
+MAX_FEN = int(ABSURD_AMOUNT * 100)  # the core's absurd amount, in fen
 AMOUNTS = ("total", "policy_scope", *tier_codes(), "out_of_pocket")
 
 INPUT_SCHEMA = pa.schema([
@@ -50,7 +49,7 @@ def flag_codes() -> tuple[str, ...]:
     """Every flag any settling pack can raise: one boolean column each, the same for every batch."""
     codes = set()
     for pack in packs().values():
-        if getattr(pack, "settles", True):
+        if getattr(pack, "settles", True) and supported(pack):
             codes.update(compiled(pack).flag_codes)
             codes.update(core_flag_codes(pack))
     return tuple(sorted(codes))
@@ -144,8 +143,14 @@ def settle_table(table: pa.Table) -> pa.Table:
     out = {name: np.zeros(n_py, dtype=np.int64) for name in AMOUNTS}
     codes = flag_codes()
     flags = {code: np.zeros(n_py, dtype=bool) for code in codes}
-    identity = np.full(n_py, None, dtype=object)
-    error = np.full(n_py, None, dtype=object)
+    identity = np.full(n_py, -1, dtype=np.int32)   # into `identities`; −1 ordinary (or refused)
+    error = np.full(n_py, -1, dtype=np.int32)      # into `messages`; −1 settled
+    identities: list[str] = []
+    messages: list[str] = []
+
+    def refuse(where, message: str) -> None:
+        messages.append(message)
+        error[where] = len(messages) - 1
     settled = np.zeros(n_py, dtype=bool)
     available = packs()
     for name in pc.unique(policy).to_pylist():
@@ -153,7 +158,10 @@ def settle_table(table: pa.Table) -> pa.Table:
             else policy.is_null().to_numpy(zero_copy_only=False)
         pack = available.get(name) if name else None
         if pack is None or not getattr(pack, "settles", True):
-            error[mask] = (f"没有可计算的政策“{name}”，请核对政策编号。" if name else "请填写政策编号（policy）。")
+            refuse(mask, f"没有可计算的政策“{name}”，请核对政策编号。" if name else "请填写政策编号（policy）。")
+            continue
+        if not supported(pack):
+            refuse(mask, f"“{pack.name}”暂不支持批量计算，请逐人计算（--engine core）。")
             continue
         every = np.flatnonzero(mask)
         if needs_core(pack):  # an outcome guarantee (naiman-2019): the core's own fen, person-year by person-year
@@ -173,22 +181,30 @@ def settle_table(table: pa.Table) -> pa.Table:
         for at in range(0, len(every), CHUNK):
             py = every[at:at + CHUNK]
             result = _settle_pack(cp, c, starts[py], counts[py], firsts.take(pa.array(py)))
-            ok = result["error"] == None  # noqa: E711 (object array)
-            error[py] = result["error"]
+            ok = result["error"] < 0
+            error[py] = np.where(ok, -1, result["error"] + len(messages))
+            messages.extend(result["messages"])
             for key in AMOUNTS:
                 out[key][py] = result[key]
             for code, values in result["flags"].items():
                 flags[code][py] = values
-            identity[py] = result["identity"]
+            identity[py] = np.where(result["identity"] > 0, result["identity"] - 1 + len(identities), -1)
+            identities.extend(cp.identity_order)
             settled[py[ok]] = True
     columns = {"person": pa.array(c["person"][starts]), "year": pa.array(c["year"][starts].astype(np.int32)),
-               "policy": policy, "identity_applied": pa.array(identity, pa.string())}
+               "policy": policy, "identity_applied": _words(identity, identities)}
     for key in AMOUNTS:
         columns[key] = pa.array(out[key], mask=~settled)
     for code in codes:
         columns[f"flag_{code}"] = pa.array(flags[code], mask=~settled)
-    columns["error"] = pa.array(error, pa.string())
+    columns["error"] = _words(error, messages)
     return pa.table(columns, schema=schema)
+
+
+def _words(index: np.ndarray, words: list[str]) -> pa.Array:
+    """Strings from indices into a list (−1 = null), built in Arrow rather than as Python objects."""
+    dictionary = pa.array(words or [""], pa.string())
+    return pa.DictionaryArray.from_arrays(pa.array(index, mask=index < 0), dictionary).cast(pa.string())
 
 
 # ---- one pack --------------------------------------------------------------------------------
@@ -247,8 +263,8 @@ def _settle_pack(cp: CompiledPack, c: dict, starts: np.ndarray, counts: np.ndarr
     den = cp.den
     first = np.cumsum(np.append(0, counts[:-1]))  # each person-year's first row among `rows`
     # rows of these person-years, in order; py_of_row maps each to its person-year (0..n_py−1)
-    if n_py and starts[0] == 0 and first[-1] == starts[-1] and counts.sum() == len(c["person"]):
-        rows = slice(None)                          # every row: no copies
+    if n_py and np.array_equal(starts - starts[0], first):
+        rows = slice(int(starts[0]), int(starts[0] + counts.sum()))   # one run of rows: views, no copies
     else:
         rows = np.repeat(starts - first, counts) + np.arange(counts.sum())
     py_of_row = np.repeat(np.arange(n_py), counts)
@@ -260,12 +276,17 @@ def _settle_pack(cp: CompiledPack, c: dict, starts: np.ndarray, counts: np.ndarr
     total, ooc, cat_b = c["total"][rows], c["out_of_catalog"][rows], c["category_b"][rows]
     scope = total - ooc - half_up(cat_b * cp.category_b[year_epoch, ins], den)
 
-    error = np.full(n_py, None, dtype=object)
-    for bad, message in reversed(_checks(cp, c, rows, epoch, scope)):  # the first check wins
-        if bad.any():
-            error[np.unique(py_of_row[bad])] = message
-    error[counts > MAX_VISITS] = f"一年的就诊次数超过{MAX_VISITS}次，请分开填写或合并同类门诊费用。"
-    bad_py = error != None  # noqa: E711
+    error = np.full(n_py, -1, dtype=np.int32)
+    messages = []
+    checks = _checks(cp, c, rows, epoch, scope)
+    checks.insert(0, (None, f"一个病例最多填写{MAX_VISITS}次就诊，请核对是否重复粘贴了费用清单。"))  # read first
+    for n, (bad, message) in reversed(list(enumerate(checks))):  # the first check wins
+        where = counts > MAX_VISITS if bad is None else (np.unique(py_of_row[bad]) if bad.any() else None)
+        if where is not None:
+            error[where] = n
+        messages.append(message)
+    messages.reverse()
+    bad_py = error >= 0
     mask, foreign = _identity_bits(cp, firsts.column("identities"))
     contribution = _contribution(cp, firsts.column("contribution_tier"))
 
@@ -288,49 +309,105 @@ def _settle_pack(cp: CompiledPack, c: dict, starts: np.ndarray, counts: np.ndarr
             has = column < n_cand_py[holders] - 1
             cand_ident[cand_first[holders[has]] + column] = listed[has, column]
 
-    # wavefront layout: candidates by number of visits (most first); rows by visit rank, then candidate
+    # settle every candidate's year; ordinary candidates only on the tiers that cover an ordinary insuree
+    classes = cp.visit_classes()
+    row_data = _row_data(cp, c, rows, year_epoch, kind, ins, ref, loc, level, contribution[py_of_row], scope)
     cand_count = np.where(bad_py, 0, counts)[cand_py]
-    by_length = np.argsort(-cand_count, kind="stable")
-    sorted_count = cand_count[by_length]
+    n_tiers = len(classes["tiers"])
+    cand_sums = np.zeros((1 + n_tiers, n_cand), dtype=np.int64)
+    cand_flags = np.zeros(n_cand, dtype=np.int64)
+    ordinary = cand_ident == 0
+    for population, tier_ids in ((~ordinary, range(n_tiers)), (ordinary, classes["ordinary_tiers"])):
+        chosen = np.flatnonzero(population)
+        if len(chosen):
+            sums, flags = _wavefront(cp, classes, row_data, first[cand_py[chosen]], cand_count[chosen],
+                                     cand_ident[chosen], list(tier_ids))
+            cand_sums[:, chosen] = sums
+            cand_flags[chosen] = flags
+
+    # choose per person-year (least out_of_pocket, then the pack's order)
+    py_total = np.add.reduceat(total, first) if n_py else total[:0]
+    py_scope = np.add.reduceat(scope, first) if n_py else scope[:0]
+    oop = py_total[cand_py] - cand_sums.sum(axis=0)
+    if len(holders):
+        least = np.minimum.reduceat(oop, cand_first)
+        best_rows = np.flatnonzero(oop == least[cand_py])
+        best = best_rows[np.append(True, cand_py[best_rows][1:] != cand_py[best_rows][:-1])]
+    else:
+        best = np.arange(n_py)
+    winner_ident = cand_ident[best]
+
+    result = {"total": py_total, "policy_scope": py_scope, "out_of_pocket": oop[best]}
+    for name in tier_codes():
+        result[name] = np.zeros(n_py, dtype=np.int64)
+    result["basic"] = cand_sums[0, best]
+    for t, name in enumerate(cp.tier_names):
+        result[name] = cand_sums[1 + t, best]
+    bits = cand_flags[best]
+    bits |= np.where(foreign, 1 << cp.not_in_policy, 0)
+    bits |= _pack_flags(cp, c, rows, counts, first, year_epoch, winner_ident, result, level, kind, total, ooc,
+                        row_data["statistics"])
+    result["flags"] = {code: ((bits >> n) & 1).astype(bool) & ~bad_py for n, code in enumerate(cp.flag_codes)}
+    result["identity"] = np.where(bad_py, 0, winner_ident)     # 0 ordinary, k+1 identity_order[k]
+    result["error"], result["messages"] = error, messages
+    for name in AMOUNTS:
+        result[name] = np.where(bad_py, 0, result[name])
+    return result
+
+
+def _row_data(cp, c, rows, year_epoch, kind, ins, ref, loc, level, contribution, scope) -> dict:
+    """Per visit row, what the wavefront reads: its classes, scope, slip and statistics."""
+    visit_class = (((year_epoch * len(KINDS) + kind) * len(INSURANCES) + ins) * len(REFERRALS) + ref) * len(LOCATIONS) + loc
+    basic_class = (((year_epoch * len(INSURANCES) + ins) * len(cp.contribution_values) + contribution)
+                   * len(KINDS) + kind) * len(LEVELS) + level
+    return {"visit_class": visit_class, "basic_class": basic_class.astype(np.int32), "scope": scope,
+            "slip": np.where(c["slip_given"][rows], c["basic_paid"][rows], -1),
+            "statistics": [np.where(c[name][rows] >= 0, c[name][rows], cp.statistics[year_epoch, n])
+                           for n, name in enumerate(("per_capita_income", "rural_per_capita_income"))]}
+
+
+def _wavefront(cp, classes, row_data, row_start, count, ident, tier_ids) -> tuple[np.ndarray, np.ndarray]:
+    """(sums [basic + each tier, candidate], warning bits per candidate) for candidates given by their
+    first row, number of visits and identity column; tiers not in tier_ids pay nothing here."""
+    den = cp.den
+    n_cand = len(count)
+    n_id = len(cp.identity_order)
+    # wavefront layout: candidates by number of visits (most first); rows by visit rank, then candidate
+    by_length = np.argsort(-count, kind="stable")
+    sorted_count = count[by_length]
     max_rank = int(sorted_count[0]) if n_cand else 0
     active = np.searchsorted(-sorted_count, -np.arange(max_rank), side="left")  # candidates with a k-th visit
     offsets = np.append(0, np.cumsum(active))
-    row_start = first[cand_py[by_length]]
-    w_row = np.concatenate([row_start[:a] + k for k, a in enumerate(active)]) if max_rank else np.zeros(0, np.int64)
-    w_ident = np.concatenate([cand_ident[by_length[:a]] for a in active]) if max_rank else np.zeros(0, np.int64)
-    n_w = len(w_row)
+    starts = row_start[by_length]
+    w_row = np.concatenate([starts[:a] + k for k, a in enumerate(active)]) if max_rank else np.zeros(0, np.int64)
+    w_ident = np.concatenate([ident[by_length[:a]] for a in active]) if max_rank else np.zeros(0, np.int64)
 
     # every lookup: one small table per question, indexed by the visit's class (and the identity)
-    classes = cp.visit_classes()
-    n_idents = n_id + 1
-    visit_class = (((year_epoch * len(KINDS) + kind) * len(INSURANCES) + ins) * len(REFERRALS) + ref) * len(LOCATIONS) + loc
-    w_class = (visit_class[w_row] * n_idents + w_ident).astype(np.int32)
-    basic_class = (((year_epoch * len(INSURANCES) + ins) * len(cp.contribution_values) + contribution[py_of_row])
-                   * len(KINDS) + kind) * len(LEVELS) + level
-    w_basic = basic_class[w_row].astype(np.int32)
-    w_scope = scope[w_row]
-    slip_paid = np.where(c["slip_given"][rows], c["basic_paid"][rows], -1)[w_row]
+    w_class = (row_data["visit_class"][w_row] * (n_id + 1) + w_ident).astype(np.int32)
+    w_basic = row_data["basic_class"][w_row]
+    w_scope = row_data["scope"][w_row]
+    slip_paid = row_data["slip"][w_row]
     b = classes["basic"]
     row_flags = classes["flags"].reshape(-1)[w_class]
-    statistics = [np.where(c[name][rows] >= 0, c[name][rows], cp.statistics[year_epoch, n])
-                  for n, name in enumerate(("per_capita_income", "rural_per_capita_income"))]
+    statistics = row_data["statistics"]
     tiers = []
-    for table in classes["tiers"]:
+    for t in tier_ids:
+        table = classes["tiers"][t]
         sid = table["sid"].reshape(-1)[w_class]
         deductible = None
         if table["has_share"]:  # a share of the year's statistic, the case's own figure when it gave one
             share = table["share"][sid]
             stat = np.where(table["statistic"][sid] == 0, statistics[0][w_row], statistics[1][w_row])
             deductible = np.where(share >= 0, half_up(stat * np.maximum(share, 0), den), table["fixed"][sid])
-        tiers.append((table, sid, deductible))
+        tiers.append((t, table, sid, deductible))
 
     # the year, visit rank by visit rank: the core's state, for every candidate at once
     n_keys, n_groups = len(cp.deductible_keys), len(cp.limit_groups)
     deductible_used = np.zeros(n_keys * n_cand, dtype=np.int64)
     limit_paid = np.zeros(n_groups * n_cand, dtype=np.int64)
-    accumulated = [np.zeros(t["n_slots"] * n_cand, dtype=np.int64) for t, _, _ in tiers]
-    tier_paid = [np.zeros(t["n_slots"] * n_cand, dtype=np.int64) for t, _, _ in tiers]
-    sums = np.zeros((1 + len(tiers), n_cand), dtype=np.int64)   # basic, then each tier, per sorted candidate
+    accumulated = [np.zeros(table["n_slots"] * n_cand, dtype=np.int64) for _, table, _, _ in tiers]
+    tier_paid = [np.zeros(table["n_slots"] * n_cand, dtype=np.int64) for _, table, _, _ in tiers]
+    sums = np.zeros((1 + len(classes["tiers"]), n_cand), dtype=np.int64)   # per sorted candidate
     for k, a in enumerate(active):
         w = slice(offsets[k], offsets[k + 1])
         j = np.arange(a)
@@ -363,10 +440,10 @@ def _settle_pack(cp: CompiledPack, c: dict, starts: np.ndarray, counts: np.ndarr
         sums[0, :a] += basic
         remaining = sc - basic
         # later tiers (banded.payment): round(F(accumulated base)) − paid so far, capped by the base
-        for t, (table, sids, deductibles) in enumerate(tiers):
+        for n, (t, table, sids, deductibles) in enumerate(tiers):
             sid = sids[w]
             slot = table["slot"][sid] * n_cand + j
-            before, paid_before = accumulated[t][slot], tier_paid[t][slot]
+            before, paid_before = accumulated[n][slot], tier_paid[n][slot]
             after = before + remaining
             lower = table["fixed"][sid] if deductibles is None else deductibles[w]
             uppers, ratios = table["uppers"], table["ratios"]
@@ -379,48 +456,21 @@ def _settle_pack(cp: CompiledPack, c: dict, starts: np.ndarray, counts: np.ndarr
                     numerator += np.maximum(np.minimum(after, upper) - lower, 0) * ratio[sid]
                     lower = np.maximum(lower, upper)
             limit = table["limit"][sid]
-            year_total = np.where(numerator > limit * den, limit, half_up(numerator, den))
+            year_total = np.where(numerator > table["limit_scaled"][sid], limit, half_up(numerator, den))
             pay = np.minimum(np.maximum(year_total - paid_before, 0), remaining)
-            accumulated[t][slot] = after
-            tier_paid[t][slot] = paid_before + pay
+            accumulated[n][slot] = after
+            tier_paid[n][slot] = paid_before + pay
             sums[1 + t, :a] += pay
             remaining = remaining - pay
 
-    # back to candidate order; choose per person-year (least out_of_pocket, then the pack's order)
-    cand_sums = np.empty_like(sums)
-    cand_sums[:, by_length] = sums
-    cand_flags = np.zeros(n_cand, dtype=np.int64)
+    # back to the order the candidates were given in
+    out = np.empty_like(sums)
+    out[:, by_length] = sums
+    flags = np.zeros(n_cand, dtype=np.int64)
     if row_flags.any():
         w_cand = np.concatenate([by_length[:a] for a in active])
-        np.bitwise_or.at(cand_flags, w_cand, row_flags)
-    py_total = np.add.reduceat(total, first) if n_py else total[:0]
-    py_scope = np.add.reduceat(scope, first) if n_py else scope[:0]
-    oop = py_total[cand_py] - cand_sums.sum(axis=0)
-    if len(holders):
-        least = np.minimum.reduceat(oop, cand_first)
-        best_rows = np.flatnonzero(oop == least[cand_py])
-        best = best_rows[np.append(True, cand_py[best_rows][1:] != cand_py[best_rows][:-1])]
-    else:
-        best = np.arange(n_py)
-    winner_ident = cand_ident[best]
-
-    result = {"total": py_total, "policy_scope": py_scope, "out_of_pocket": oop[best]}
-    for name in tier_codes():
-        result[name] = np.zeros(n_py, dtype=np.int64)
-    result["basic"] = cand_sums[0, best]
-    for t, name in enumerate(cp.tier_names):
-        result[name] = cand_sums[1 + t, best]
-    bits = cand_flags[best]
-    bits |= np.where(foreign, 1 << cp.not_in_policy, 0)
-    bits |= _pack_flags(cp, c, rows, counts, first, year_epoch, winner_ident, result, level, kind, total, ooc,
-                        statistics)
-    result["flags"] = {code: ((bits >> n) & 1).astype(bool) & ~bad_py for n, code in enumerate(cp.flag_codes)}
-    names = np.array([None, *cp.identity_order], dtype=object)
-    result["identity"] = np.where(bad_py, None, names[winner_ident])
-    result["error"] = error
-    for name in AMOUNTS:
-        result[name] = np.where(bad_py, 0, result[name])
-    return result
+        np.bitwise_or.at(flags, w_cand, row_flags)
+    return out, flags
 
 
 def _pack_flags(cp, c, rows, counts, first, epoch, ident, result, level, kind, total, ooc, statistics) -> np.ndarray:
