@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from assistant import ui_flow as flow
-from assistant.compare import compare_identities, compare_referral, estimate_out_of_catalog
+from assistant.selfcheck import flow
+from assistant.selfcheck.compare import compare_identities, compare_referral, estimate_out_of_catalog
 from assistant.knowledge.store import documents
 from assistant.knowledge.store import packs
 from assistant.lexicon import code_for
 from assistant.search import search
 from assistant.settlement import settle
-from assistant.ui_present import money, segments, share, summary_html
+from assistant.selfcheck.present import money, segments, share, summary_html
 from conftest import ROOT
 
 JUNE = dt.date(2023, 6, 1)
@@ -24,12 +24,22 @@ CASE = {"policy": "bayannur-2023", "insurance": "resident", "identities": ["mini
                     "referral": "referred", "total": "60000", "out_of_catalog": "3000"}]}
 
 
-@pytest.mark.parametrize("module", ["compare", "search", "ui_flow", "ui_present", "ui_about"])
-def test_app_helpers_do_not_import_streamlit(module):
-    tree = ast.parse((ROOT / "assistant" / f"{module}.py").read_text(encoding="utf-8"))
+ASSISTANT_MODULES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "assistant").rglob("*.py"))
+
+
+@pytest.mark.parametrize("module", ASSISTANT_MODULES)
+def test_assistant_does_not_import_streamlit(module):
+    tree = ast.parse((ROOT / module).read_text(encoding="utf-8"))
     names = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     names |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert not any(name.split(".")[0] == "streamlit" for name in names)
+
+
+def test_the_old_app_modules_moved_into_the_selfcheck_package():
+    for old in ("ui_flow", "ui_present", "ui_about", "compare"):
+        assert not (ROOT / "assistant" / f"{old}.py").exists(), old
+    for new in ("flow", "present", "about", "compare"):
+        assert (ROOT / "assistant" / "selfcheck" / f"{new}.py").exists(), new
 
 
 def test_pages_hold_no_numbers_of_a_policy():

@@ -1,10 +1,10 @@
 """关于: where the rules come from, what an assumption is, when the data changed, and the disclaimer."""
 import streamlit as st
 
-from assistant import ui_flow as flow
+from assistant.selfcheck import flow
 from assistant.knowledge.store import documents
-from assistant.ui_present import ASSUMPTION_HELP, STATUS_SHORT
-from assistant.ui_about import last_update
+from assistant.selfcheck.present import ASSUMPTION_HELP, STATUS_SHORT
+from assistant.selfcheck.about import last_update
 from views import common
 
 st.subheader("关于三重保障助手", anchor=False)

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from assistant.errors import InputError
-from assistant.ui_present import money, tier_name
+from assistant.selfcheck.present import money, tier_name
 from assistant.understanding.answer import ask
 from views import common
 

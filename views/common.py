@@ -1,6 +1,6 @@
 """What every page shares: kiosk mode, the style sheet, the idle reset and how a quote is shown.
 
-Streamlit only; the words and figures come from assistant/ (ui_flow, ui_present), never from here.
+Streamlit only; the words and figures come from assistant/ (assistant/selfcheck), never from here.
 """
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import time
 
 import streamlit as st
 
-from assistant.ui_present import BAR_CSS, FONT_STACK, clause_text, doc_status, doc_title
+from assistant.selfcheck.present import BAR_CSS, FONT_STACK, clause_text, doc_status, doc_title
 
 KIOSK_KEY = "app_kiosk"
 IDLE_KEY = "app_idle_seconds"

@@ -4,7 +4,7 @@ import re
 
 import streamlit as st
 
-from assistant import ui_flow as flow
+from assistant.selfcheck import flow
 from assistant.knowledge.store import documents
 from assistant.search import highlight_words, search
 from views import common

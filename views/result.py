@@ -6,12 +6,12 @@ import json
 
 import streamlit as st
 
-from assistant import ui_flow as flow
-from assistant.compare import compare_identities, compare_referral
+from assistant.selfcheck import flow
+from assistant.selfcheck.compare import compare_identities, compare_referral
 from assistant.errors import InputError
 from assistant.settlement import settle
 from assistant.settlement.api import dumps
-from assistant.ui_present import (ASSUMPTION_HELP, TIER_HELP, bar_html, money, person_line, share,
+from assistant.selfcheck.present import (ASSUMPTION_HELP, TIER_HELP, bar_html, money, person_line, share,
                                   summary_html, tier_name, visit_title)
 from views import common
 

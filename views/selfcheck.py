@@ -5,7 +5,7 @@ import datetime as dt
 
 import streamlit as st
 
-from assistant import ui_flow as flow
+from assistant.selfcheck import flow
 from views import common
 from views.result import show_result
 

@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from assistant.compare import compare_identities, compare_referral
+from assistant.selfcheck.compare import compare_identities, compare_referral
 from assistant.settlement import settle
-from assistant.ui_present import summary_html
+from assistant.selfcheck.present import summary_html
 
 from .app_driver import GLYPH_CHECK, check_glyphs
 from .conftest import DESKTOP, PHONE

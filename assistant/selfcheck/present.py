@@ -10,9 +10,9 @@ import html
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from .knowledge.store import documents
-from .lexicon import name_of
-from .money import ZERO
+from ..knowledge.store import documents
+from ..lexicon import name_of
+from ..money import ZERO
 
 TIER_NAMES = {
     "basic": "基本医保",

@@ -12,14 +12,14 @@ import datetime as dt
 from decimal import ROUND_DOWN, Decimal
 from typing import TYPE_CHECKING
 
-from .knowledge.plain import is_citation
-from .knowledge.store import documents, packs
+from ..knowledge.plain import is_citation
+from ..knowledge.store import documents, packs
 
 if TYPE_CHECKING:
-    from .knowledge.packs import Pack
-from .lexicon import name_of
-from .money import FEN, ZERO, percent, to_decimal, yuan
-from .settlement import settle
+    from ..knowledge.packs import Pack
+from ..lexicon import name_of
+from ..money import FEN, ZERO, percent, to_decimal, yuan
+from ..settlement import settle
 
 SHARE_PARAMETER = "flags.out_of_catalog_share"
 

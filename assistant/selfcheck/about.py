@@ -5,7 +5,7 @@ import datetime as dt
 import subprocess
 from functools import lru_cache
 
-from .knowledge.files import ROOT
+from ..knowledge.files import ROOT
 
 
 @lru_cache(maxsize=1)

@@ -14,16 +14,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .compare import estimate_out_of_catalog
-from .errors import InputError
-from .knowledge.catalog import policy_rows
-from .knowledge.store import documents
-from .knowledge.store import packs
+from ..errors import InputError
+from ..knowledge.catalog import policy_rows
+from ..knowledge.store import documents
+from ..knowledge.store import packs
 
 if TYPE_CHECKING:
-    from .knowledge.packs import Pack
-from .lexicon import choices, code_for
-from .models import parse_amount, parse_case
-from .settlement.api import policy_for
+    from ..knowledge.packs import Pack
+from ..lexicon import choices, code_for
+from ..models import parse_amount, parse_case
+from ..settlement.api import policy_for
 
 # The steps of the flow, in order. Steps from "kind" to "bill" are asked once per visit.
 STEPS = ("where", "insurance", "identities", "kind", "level", "place", "bill", "visits", "result")
