@@ -19,10 +19,14 @@ AMOUNT = re.compile(r'data-testid="(sc-out-of-pocket|sc-tier-amount)"(?: data-ti
 class Walk:
     """Answers the guided flow the way a person would, one screen at a time."""
 
-    def __init__(self, **query):
+    def __init__(self, start: bool = True, **query):
         self.at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
         self.at.query_params.update(query)
         self.run()
+        if start:
+            assert self.step == "start"
+            self.press("sc_start")
+            assert self.step == "where"
 
     def run(self):
         self.at.run()
@@ -46,8 +50,25 @@ class Walk:
         return self.run()
 
     def date(self, key: str, day: dt.date):
-        self.at.date_input(key=key).set_value(day)
-        return self.run()
+        """Tap the year, the month and the day (the date is three rows of buttons)."""
+        for part, value in (("y", day.year), ("m", day.month), ("d", day.day)):
+            self.at.button_group(key=f"{key}_{part}").set_value(value)
+            self.run()
+        return self
+
+    def pad(self, key: str, text: str):
+        """The kiosk's number pad: open it on the field, tap each key, tap 完成."""
+        self.press(f"{key}_open")
+        for char in text:
+            self.press(f"{key}_pad_{char}")
+        return self.press(f"{key}_pad_done")
+
+    @property
+    def kiosk(self) -> bool:
+        return bool(self.at.session_state["app_kiosk"]) if "app_kiosk" in self.at.session_state else False
+
+    def amount(self, key: str, text: str):
+        return self.pad(key, text) if self.kiosk else self.type(key, text)
 
     def press(self, key: str):
         self.at.button(key=key).click()
@@ -86,25 +107,35 @@ class Walk:
         self.choose(v + "kind", kind).next("level")
         self.choose(v + "hospital_level", level).next("place")
         self.choose(v + "location", location).choose(v + "referral", referral).next("bill")
-        self.type(v + "total", total)
+        self.amount(v + "total", total)
         if out_of_catalog is None:
             self.choose(v + "ooc_known", "unknown")
         else:
-            self.choose(v + "ooc_known", "known").type(v + "out_of_catalog", out_of_catalog)
+            self.choose(v + "ooc_known", "known").amount(v + "out_of_catalog", out_of_catalog)
         if basic_paid is not None:
-            self.type(v + "basic_paid", basic_paid)
+            self.amount(v + "basic_paid", basic_paid)
         return self.next("visits")
 
+    def review(self):
+        self.press("sc_to_review")
+        assert self.step == "review", self.errors()
+        return self
+
     def result(self):
+        if self.step != "review":
+            self.review()
         self.press("sc_show_result")
         assert self.step == "result", self.errors()
         return self
 
+    def texts(self) -> str:
+        return " ".join([m.value for m in self.at.markdown] + [h.proto.body for h in self.at.get("html")])
+
     def shown(self) -> dict:
         """Amounts on the result page: {"out_of_pocket": x, (visit, tier): y}."""
         found = {}
-        for block in self.at.markdown:
-            for name, tier, visit, amount in AMOUNT.findall(block.value):
+        for block in [m.value for m in self.at.markdown] + [h.proto.body for h in self.at.get("html")]:
+            for name, tier, visit, amount in AMOUNT.findall(block):
                 key = "out_of_pocket" if name == "sc-out-of-pocket" else (int(visit), tier)
                 found[key] = Decimal(amount)
         return found
@@ -180,7 +211,7 @@ def test_going_back_keeps_every_answer():
         walk.press("sc_back")
         assert walk.step == step
     assert walk.at.radio(key="sc_w_region").value == "天津市"
-    assert walk.at.date_input(key="sc_w_date").value == JUNE
+    assert [walk.at.button_group(key=f"sc_w_date_{p}").value for p in "ymd"] == [2023, 6, 1]
     for step in ("insurance", "identities", "kind", "level", "place", "bill"):
         walk.next(step)
     assert walk.at.text_input(key="sc_w_v0_total").value == "12345.60"
@@ -255,7 +286,7 @@ def test_identities_need_an_answer_and_unsure_explains_how_to_find_out():
     walk.next()
     assert walk.step == "identities"
     walk.tick("sc_w_identity_unsure")
-    assert any("村（嘎查）委会" in i.value for i in walk.at.info)
+    assert any("嘎查（村）委会" in i.value for i in walk.at.info)  # 巴彦淖尔's words, from knowledge/help
     walk.next("kind")
 
 
@@ -275,7 +306,9 @@ def test_normal_mode_offers_the_printable_summary():
 def test_restart_clears_the_answers():
     walk = Walk().where("巴彦淖尔市", JUNE).person("resident", []).visit(0).result()
     walk.press("sc_restart")
-    assert walk.step == "where"
+    assert walk.step == "start"
+    assert "a" not in walk.at.query_params
+    walk.press("sc_start")
     assert walk.at.radio(key="sc_w_region").value is None
 
 

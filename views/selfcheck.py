@@ -186,6 +186,7 @@ def _show_result() -> None:
 
 def _restart() -> None:
     common.clear_answers()
+    ss[URL_KEY] = (st.query_params.get("s"), st.query_params.get("v"))  # not a Back: the address follows
     ss[ANSWERS] = empty_answers()
     ss[STEP], ss[VISIT], ss[ERRORS] = "start", 0, {}
 

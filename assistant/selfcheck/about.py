@@ -1,22 +1,51 @@
-"""Facts for the app's 关于 page that are not in a document: when the knowledge last changed."""
+"""Facts for the app's 关于 page that come from the knowledge itself, never from the clock or git:
+the newest document, the newest external source the packs cite, and when the rules were read."""
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from functools import lru_cache
 
-from ..knowledge.files import ROOT
+from ..knowledge.store import documents, packs
+
+
+def _as_date(value) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except (TypeError, ValueError):
+        return None
+
+
+def _published(item) -> list[dt.date]:
+    """Every `published` date anywhere inside a pack (sources of parameters), found by walking it."""
+    found = []
+    if isinstance(item, dict):
+        for key, value in item.items():
+            if key == "published" and _as_date(value):
+                found.append(_as_date(value))
+            else:
+                found += _published(value)
+    elif isinstance(item, (list, tuple)):
+        for value in item:
+            found += _published(value)
+    elif hasattr(item, "__dict__"):
+        found += _published(vars(item))
+    return found
 
 
 @lru_cache(maxsize=1)
+def knowledge_dates() -> dict:
+    """{"newest_document": date, "newest_source": date or None, "rules_read": date or None}."""
+    docs = [d for d in (_as_date(doc.date) for doc in documents().values()) if d]
+    sources = [d for pack in packs().values() for d in _published(pack)]
+    read = [d for d in (_as_date(getattr(pack, "reviewed", None)) for pack in packs().values()) if d]  # A: pack.reviewed
+    return {"newest_document": max(docs) if docs else None, "newest_source": max(sources) if sources else None,
+            "rules_read": max(read) if read else None}
+
+
 def last_update() -> str:
-    """Date of the last commit that touched knowledge/ (the newest file's date when git is absent)."""
-    try:
-        done = subprocess.run(["git", "log", "-1", "--format=%cs", "--", "."], cwd=ROOT, capture_output=True,
-                              text=True, timeout=3)
-        if done.returncode == 0 and done.stdout.strip():
-            return done.stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        pass
-    newest = max((path.stat().st_mtime for path in ROOT.rglob("*.yaml")), default=None)
-    return dt.date.fromtimestamp(newest).isoformat() if newest else "未知"
+    """The newest date the knowledge itself names (documents and the external sources it cites)."""
+    dates = knowledge_dates()
+    newest = max((d for d in (dates["newest_document"], dates["newest_source"]) if d), default=None)
+    return newest.isoformat() if newest else "未知"
