@@ -6,13 +6,12 @@ output. Heavy modules (streamlit) are never imported on this path.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 from .errors import InputError, KnowledgeError
 
 USAGE = """python -m assistant settle [FILE]              一个病例（JSON，文件或标准输入）
-python -m assistant settle --batch FILE.jsonl   每行一个病例，每行输出一个结果
+python -m assistant settle --batch FILE.jsonl   每行一个病例，每行输出一个结果（- 表示标准输入）
 python -m assistant policies                    列出政策包
 python -m assistant ask "问题" [--policy ID | --region 名称]"""
 
@@ -38,45 +37,55 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _read(path: str | None) -> str:
-    if path is None or path == "-":
-        return sys.stdin.read()
-    try:
-        with open(path, encoding="utf-8-sig") as handle:
-            return handle.read()
-    except FileNotFoundError:
-        raise InputError(f"找不到文件“{path}”，请检查路径。") from None
-    except UnicodeDecodeError:
-        raise InputError(f"文件“{path}”不是 UTF-8 编码的文本，请另存为 UTF-8 后再试。") from None
-    except OSError as error:
-        raise InputError(f"无法读取文件“{path}”（{error.strerror}）。") from None
+def _write(text: str | bytes) -> None:
+    """UTF-8 on standard output whatever the terminal's locale (CONTRACT.md's JSON is UTF-8)."""
+    data = text if isinstance(text, bytes) else text.encode("utf-8", "replace")
+    out = getattr(sys.stdout, "buffer", None)
+    if out is None:
+        sys.stdout.write(data.decode("utf-8"))
+    else:
+        out.write(data)
+        out.flush()
+
+
+def _complain(message: str) -> None:
+    """One line on standard error, in UTF-8 (a Latin-1 terminal must not turn it into a traceback)."""
+    data = (message.replace("\n", " ").replace("\r", " ") + "\n").encode("utf-8", "replace")
+    err = getattr(sys.stderr, "buffer", None)
+    if err is None:
+        sys.stderr.write(data.decode("utf-8"))
+    else:
+        err.write(data)
+        err.flush()
 
 
 def _settle_one(args) -> int:
-    from .settlement.api import dumps, loads, settle
-    result = settle(loads(_read(args.file)))
-    sys.stdout.write(dumps(result, indent=args.indent) + "\n")
+    from .jsonio import dump_bytes, loads, read_bytes
+    from .settlement.api import settle
+    where = "标准输入" if args.file in (None, "-") else f"文件“{args.file}”"
+    result = settle(loads(read_bytes(args.file), where))
+    _write(dump_bytes(result, indent=args.indent) + b"\n")
     return 0
 
 
 def _batch(args) -> int:
     from .batch import run_batch
-    if not os.path.exists(args.batch):
-        raise InputError(f"找不到文件“{args.batch}”，请检查路径。")
+    if args.file is not None:
+        raise InputError("--batch 后面只能跟一个文件（或 - 表示标准输入），不能再给病例文件。")
     return run_batch(args.batch, sys.stdout, workers=args.workers)
 
 
 def _policies(_args) -> int:
     from .knowledge.catalog import policy_rows
-    from .settlement.api import dumps
-    sys.stdout.write(dumps(policy_rows(), indent=1) + "\n")
+    from .jsonio import dump_bytes
+    _write(dump_bytes(policy_rows(), indent=1) + b"\n")
     return 0
 
 
 def _ask(args) -> int:
-    from .settlement.api import dumps
+    from .jsonio import dump_bytes
     from .understanding.answer import ask
-    sys.stdout.write(dumps(ask(args.question, policy=args.policy, region=args.region)) + "\n")
+    _write(dump_bytes(ask(args.question, policy=args.policy, region=args.region)) + b"\n")
     return 0
 
 
@@ -87,10 +96,14 @@ def main(argv: list[str] | None = None) -> int:
                    "policies": _policies, "ask": _ask}[args.command]
         return handler(args)
     except InputError as error:
-        sys.stderr.write(error.message.replace("\n", " ") + "\n")
+        _complain(error.message)
+        return 2
+    except RecursionError:  # structure too deep for a case, found after JSON reading succeeded
+        from .jsonio import MAX_DEPTH_WORDS
+        _complain(MAX_DEPTH_WORDS)
         return 2
     except KnowledgeError as error:
-        sys.stderr.write(f"政策知识库校验失败：{error}\n")
+        _complain(f"政策知识库校验失败：{error}")
         return 3
     except BrokenPipeError:
         return 0

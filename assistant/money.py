@@ -22,8 +22,9 @@ def to_decimal(value) -> Decimal:
 
 
 def yuan(value: Decimal) -> str:
-    """12345.6 -> '12345.60' for formulas shown to people."""
-    return f"{fen(value):f}"
+    """12345.6 -> '12345.60' for formulas shown to people; a zero never shows a sign ("-0.00")."""
+    amount = fen(value)
+    return f"{amount.copy_abs() if amount.is_zero() else amount:f}"
 
 
 def percent(ratio: Decimal) -> str:

@@ -73,7 +73,7 @@ def test_chinese_is_drawn_by_the_embedded_noto_font_at_12pt_or_more(one_stay, tm
     image = Image.open(tmp_path / "page.png").convert("L")
     assert abs(image.size[0] - 413) <= 1 and abs(image.size[1] - 585) <= 1  # A4 at 50 dpi
     top = image.crop((30, 25, 380, 60))
-    assert sum(1 for value in top.getdata() if value < 128) > 300
+    assert sum(1 for value in top.tobytes() if value < 128) > 300
 
 
 @pytest.mark.skipif(not shutil.which("zbarimg"), reason="zbar-tools not installed")

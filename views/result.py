@@ -12,12 +12,12 @@ from assistant.errors import InputError
 from assistant.selfcheck import flow
 from assistant.selfcheck.answers import pack_answers
 from assistant.selfcheck.compare import compare_identities, compare_referral
-from assistant.selfcheck.present import (ASSUMPTION_HELP, TIER_HELP, bar_html, money, person_line, share,
-                                         tier_name, visit_title)
+from assistant.selfcheck.present import (ASSUMPTION_HELP, TIER_HELP, bar_html, money, paid_total, person_line,
+                                         share, tier_name)
 from assistant.selfcheck.speech import SpeechUnavailable, speak, spoken_text
 from assistant.selfcheck.summary_pdf import range_line, summary_filename, summary_pdf, threshold_lines, tier_rows
 from assistant.settlement import settle
-from assistant.settlement.api import dumps
+from assistant.jsonio import dumps
 from views import common
 
 CACHE, SHOW_FORMULA, AUDIO = "sc_cache", "sc_show_formula", "sc_audio"
@@ -70,7 +70,7 @@ def show_result(answers: dict, on_back, on_restart, edit=None) -> None:
             f'{money(totals["out_of_pocket"])} 元</div>'
             f'<div class="sc-share" data-testid="sc-share">占总费用 {money(totals["total"])} 元的 '
             f'<b>{share(totals["out_of_pocket"], totals["total"])}</b>；各项保障一共报销 '
-            f'<b>{money(totals["total"] - totals["out_of_pocket"])}</b> 元</div>', unsafe_allow_html=True)
+            f'<b>{money(paid_total(result))}</b> 元</div>', unsafe_allow_html=True)
         st.caption(f"{answers['region']} · {person_line(case)}")
         for line in threshold_lines(result):
             st.markdown(f'<div class="sc-next-tier" data-testid="sc-threshold">{common.escape(line)}</div>',

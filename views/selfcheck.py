@@ -541,7 +541,7 @@ def ask_level(visit: int) -> None:
 def ask_place(visit: int) -> None:
     pack, _ = flow.pick_policy(answers.get("region"), answers.get("date"))
     bound(st.radio, "location", "医院在哪里？", visit=visit, options=flow.location_choices(pack))
-    referrals = flow.referral_choices()
+    referrals = flow.referral_choices(answers["visits"][visit].get("location"))
     bound(st.radio, "referral", "有没有办理转诊或异地就医备案？", visit=visit, options=referrals,
           captions=[flow.REFERRAL_HELP[c] for c in referrals])
     nav_buttons()

@@ -23,7 +23,7 @@ from ..knowledge.store import packs
 if TYPE_CHECKING:
     from ..knowledge.packs import Pack
 from ..lexicon import choices, code_for
-from ..models import parse_amount, parse_case
+from ..checks import parse_amount, visit_problems
 from ..settlement.api import policy_for
 
 # The steps of the flow, in order. Steps from "kind" to "bill" are asked once per visit; "start",
@@ -205,8 +205,12 @@ def location_choices(pack: Pack | None) -> dict[str, str]:
     return shown
 
 
-def referral_choices() -> dict[str, str]:
-    return {"not_needed": "不需要转诊", "referred": "已经转诊或备案", "not_referred": "没有转诊"}
+def referral_choices(location: str | None = None) -> dict[str, str]:
+    """Only the valid pairs: "不需要转诊" is for a hospital in the region itself (CONTRACT "Referral")."""
+    shown = {"not_needed": "不需要转诊", "referred": "已经转诊或备案", "not_referred": "没有转诊"}
+    if location not in (None, "local"):
+        del shown["not_needed"]
+    return shown
 
 
 WORD_AMOUNT = re.compile(r"^(\d+(?:\.\d+)?)(万|千)(\d+(?:\.\d+)?)?(千|百)?$")
@@ -244,12 +248,9 @@ def plain_amount(value):
 def check_amount(value, label: str, *, required: bool, positive: bool = False) -> tuple[Decimal | None, str | None]:
     """(amount, None) when usable, (None, message) when not — the message from the core's parser."""
     try:
-        amount = parse_amount(plain_amount(value), label, required=required)
+        return parse_amount(plain_amount(value), label, required=required, positive=positive), None
     except InputError as error:
         return None, error.message
-    if positive and amount is not None and amount <= 0:
-        return None, f"{label}要大于 0 元，请填写结算单上的医疗费用总额。"
-    return amount, None
 
 
 def new_visit(day: dt.date | None = None) -> dict:
@@ -293,54 +294,40 @@ def check_step(step: str, answers: dict, visit_index: int = 0) -> dict[str, str]
                                     f"（{pack.valid_from}至{pack.valid_to}）内，同一年的看病费用才能一起算。")
         elif visits and visits[0].get("date") and visit["date"].year != visits[0]["date"].year:
             errors["visit_date"] = "起付线和限额按年计算，请只填同一年的看病费用。"
-        if visit.get("kind") not in kind_choices():
-            errors["kind"] = "请选择这次看病是住院、门诊慢特病还是普通门诊。"
-        return errors
-    if step == "level":
-        if visit.get("hospital_level") not in level_choices():
-            errors["hospital_level"] = "请选择医院的等级；不清楚可以看发票或问医院收费处。"
-        return errors
-    if step == "place":
-        if visit.get("location") not in location_choices(pack):
-            errors["location"] = "请选择医院在本地还是外地。"
-        if visit.get("referral") not in referral_choices():
-            errors["referral"] = "请选择有没有办理转诊或备案。"
-        return errors
     if step == "bill":
-        return check_bill(visit, visit_index)
+        errors.update(check_bill(visit, visit_index))
+        return errors
+    found = visit_problems(_contract_visit(visit), visit_index, label=label, required=ASKED)
+    if step == "place" and "location" not in found and visit.get("location") not in location_choices(pack):
+        found["location"] = f"请选择{label}的医院在本地还是外地。"
+    errors.update((field, found[field]) for field in STEP_FIELDS.get(step, ()) if field in found)
     return errors
 
 
+# The interview asks every choice the core would otherwise default; each step shows its own fields.
+ASKED = ("kind", "hospital_level", "location", "referral")
+STEP_FIELDS = {"kind": ("kind",), "level": ("hospital_level",), "place": ("location", "referral"),
+               "bill": ("total", "out_of_catalog", "basic_paid", "category_b")}
+
+
+def _contract_visit(visit: dict) -> dict:
+    """The interview's answers for one visit as CONTRACT.md's visit, for the core's check."""
+    item = {name: visit.get(name) for name in ("date", "kind", "hospital_level", "location", "referral")}
+    item.update({name: plain_amount(visit.get(name)) for name in ("total", "basic_paid", "category_b")})
+    item["date"] = item["date"] or dt.date.today()  # the date is checked on its own step, against the policy
+    item["out_of_catalog"] = plain_amount(visit.get("out_of_catalog")) if visit.get("ooc_known") == "known" \
+        else "unknown"
+    return item
+
+
 def check_bill(visit: dict, visit_index: int = 0) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    total, message = check_amount(visit.get("total"), "总费用", required=True, positive=True)
-    if message:
-        errors["total"] = message
+    """The amounts of one visit, checked by the core (`checks.visit_problems`), keyed by field."""
+    label = visit_label(visit_index + 1)
+    required = ASKED + (("out_of_catalog",) if visit.get("ooc_known") == "known" else ())
+    found = visit_problems(_contract_visit(visit), visit_index, label=label, required=required)
+    errors = {field: found[field] for field in STEP_FIELDS["bill"] if field in found}
     if visit.get("ooc_known") not in ("known", "unknown"):
         errors["ooc_known"] = "请选择是否知道目录外（全自费）费用；不知道就选“不清楚”。"
-    ooc = None
-    if visit.get("ooc_known") == "known":
-        ooc, message = check_amount(visit.get("out_of_catalog"), "目录外费用", required=True)
-        if message:
-            errors["out_of_catalog"] = message
-    basic_paid, message = check_amount(visit.get("basic_paid"), "基本医保已报销", required=False)
-    if message:
-        errors["basic_paid"] = message
-    category_b, message = check_amount(visit.get("category_b"), "乙类费用", required=False)
-    if message:
-        errors["category_b"] = message
-    if errors or total is None:
-        return errors
-    # the core's own cross-checks (目录外 + 乙类 within the total, 基本医保 within 目录内)
-    raw = {"kind": "inpatient", "date": dt.date.today().isoformat(), "total": str(total),  # only amounts are checked here
-           "out_of_catalog": str(ooc) if ooc is not None else None,
-           "category_b": str(category_b) if category_b is not None else None,
-           "basic_paid": str(basic_paid) if basic_paid is not None else None}
-    try:
-        parse_case({"visits": [raw]})
-    except InputError as error:
-        text = error.message.replace("第1次就诊", "这次看病")
-        errors[error.field if error.field in ("out_of_catalog", "basic_paid") else "total"] = text
     return errors
 
 

@@ -88,6 +88,11 @@ def paid_tiers(result: dict) -> list[tuple[str, Decimal]]:
             if result["totals"].get(tier, ZERO) > 0]
 
 
+def paid_total(result: dict) -> Decimal:
+    """What every tier together paid this year (the page shows it; it never subtracts amounts itself)."""
+    return sum((amount for _, amount in paid_tiers(result)), ZERO)
+
+
 def self_pay_parts(result: dict) -> tuple[Decimal, Decimal]:
     """The person's share split: (outside the policy scope: 目录外 and 乙类先行自付, inside it)."""
     totals = result["totals"]

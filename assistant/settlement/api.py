@@ -2,13 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
-import orjson
-
 from ..errors import InputError
+from ..jsonio import dump_bytes, dumps, loads, settle_json  # noqa: F401  (moved; kept importable from here)
 from ..knowledge.store import documents, packs
 from ..lexicon import name_of
 from ..models import Case, parse_case
@@ -151,39 +148,6 @@ def settle(raw) -> dict:
     """Settle a case given as CONTRACT.md's dict (or an already parsed Case)."""
     case = raw if isinstance(raw, Case) else parse_case(raw)
     return settle_case(case)
-
-
-def loads(text: str):
-    """JSON with every number as an exact Decimal (a float would turn 0.1 into 0.1000000000000000055…)."""
-    try:
-        return json.loads(text, parse_float=Decimal)
-    except json.JSONDecodeError as error:
-        raise InputError(f"输入不是有效的 JSON（第{error.lineno}行第{error.colno}列附近），请检查括号、引号和逗号。") from None
-
-
-# orjson writes a Decimal only as a string: amounts go out between two control characters
-# (which no text of ours contains) and the quotes around them are cut off afterwards.
-_OPEN, _CLOSE = b'"\\u001f', b'\\u001e"'
-
-
-def _decimal(value):
-    if isinstance(value, Decimal):
-        return f"\x1f{value:f}\x1e"
-    raise TypeError(f"cannot write {type(value).__name__} as JSON")
-
-
-def dump_bytes(result: dict, indent: int | None = None) -> bytes:
-    """UTF-8 JSON; amounts as JSON numbers with exactly their two decimals (60000.00)."""
-    option = orjson.OPT_INDENT_2 if indent else 0
-    return orjson.dumps(result, default=_decimal, option=option).replace(_OPEN, b"").replace(_CLOSE, b"")
-
-
-def dumps(result: dict, indent: int | None = None) -> str:
-    return dump_bytes(result, indent).decode()
-
-
-def settle_json(text: str) -> str:
-    return dumps(settle(loads(text)))
 
 
 __all__ = ["settle", "settle_json", "select_pack", "policy_for", "loads", "dumps", "dump_bytes"]
