@@ -60,7 +60,7 @@ class Walk:
         """The kiosk's number pad: open it on the field, tap each key, tap 完成."""
         self.press(f"{key}_open")
         for char in text:
-            self.press(f"{key}_pad_{char}")
+            self.press(f"{key}_pad_{ {'万': 'wan', '.': 'dot'}.get(char, char)}")
         return self.press(f"{key}_pad_done")
 
     @property
@@ -314,6 +314,8 @@ def test_restart_clears_the_answers():
 
 def test_the_comparison_shows_referral_and_each_identity_as_the_core():
     walk = Walk().where("巴彦淖尔市", JUNE).person("resident", ["minimum_living"]).visit(0).result()
+    walk.at.session_state["sc_more_compare"] = True  # the person opens “换一种情况会怎样”
+    walk.run()
     base = {"policy": "bayannur-2023", "insurance": "resident",
             "visits": [{"date": "2023-06-01", "kind": "inpatient", "hospital_level": "level3", "location": "local",
                         "referral": "referred", "total": "60000", "out_of_catalog": "3000"}]}

@@ -133,7 +133,8 @@ html, body, .stApp, .stApp p, .stApp li, .stApp label, .stApp button, .stApp inp
 .stApp [data-testid="stRadioOption"] p, .stApp [data-testid="stCheckbox"] p, .stApp [data-testid="stProgress"] p,
 .stApp input, .stApp [data-testid="stPageLink"] p, .stApp button[data-variant="pills"] p,
 .stApp [data-testid="stAlertContainer"] p {{ font-size: 1rem; }}
-.stApp [data-testid="stCaptionContainer"], .stApp [data-testid="stCaptionContainer"] p {{ color: var(--sc-muted); }}
+.stApp [data-testid="stCaptionContainer"], .stApp [data-testid="stCaptionContainer"] p {{ color: var(--sc-muted);
+  opacity: 1 !important; }}  /* Streamlit fades captions to 60%: below 4.5:1 */
 .sc-amount-big {{ font-size: clamp(2rem, 11vw, 2.8rem); font-weight: 800; line-height: 1.15; color: var(--sc-accent);
   white-space: nowrap; }}
 .sc-amount-label {{ font-size: 1.1rem; margin-bottom: .2rem; }}
@@ -210,6 +211,8 @@ button[data-variant="pills"][aria-checked="true"] p::before {{ content: "✓"; m
    question (a tap on a still-loading input was lost) */
 .st-key-sc-warm {{ position: absolute !important; left: -10000px; width: 1px; height: 1px; overflow: hidden; }}
 [data-testid="stExpander"] summary {{ min-height: 48px; }}
+.stApp [data-testid="stTextInput"] input, .stApp [data-testid="stTextInput"] [data-baseweb="input"] {{ min-height: 48px;
+  box-sizing: border-box; }}
 .sc-print {{ min-height: 48px; width: 100%; border-radius: .5rem; border: 1px solid var(--sc-border); background: transparent;
   color: inherit; font-size: 1rem; cursor: pointer; }}
 </style>

@@ -47,8 +47,7 @@ def compute(answers: dict) -> dict:
     if cached and cached["key"] == key:
         return cached
     result = settle(case)
-    found = {"key": key, "case": case, "notes": notes, "result": result,
-             "referral": compare_referral(case), "identities": compare_identities(case, case["identities"])}
+    found = {"key": key, "case": case, "notes": notes, "result": result}
     ss[CACHE] = found
     ss.pop(AUDIO, None)
     return found
@@ -87,8 +86,12 @@ def show_result(answers: dict, on_back, on_restart, edit=None) -> None:
         show_flags(result)
         with st.expander("您可以享受的待遇和下一步", key="sc-more-eligibility"):
             show_entitlements(result)
-        with st.expander("换一种情况会怎样（转诊、身份）", key="sc-more-compare"):
-            show_comparisons(found)
+        # the what-ifs settle the year a dozen times more: only when a person opens them
+        with st.expander("换一种情况会怎样（转诊、身份）", key="sc_more_compare", on_change="rerun"):
+            if ss.get("sc_more_compare"):
+                show_comparisons(found)
+            else:
+                st.caption("打开后计算……")
         show_assumptions(result, notes)
         st.caption(flow.DISCLAIMER)
     left, right = st.columns(2)
@@ -154,6 +157,10 @@ def show_entitlements(result: dict) -> None:
 
 
 def show_comparisons(found: dict) -> None:
+    if "referral" not in found:
+        case = found["case"]
+        found["referral"] = compare_referral(case)
+        found["identities"] = compare_identities(case, case["identities"])
     referral = found["referral"]
     difference = referral["difference"]
     rows = (f"<tr><td>都已转诊或备案</td><td class='num'>{money(referral['referred']['out_of_pocket'])}</td></tr>"

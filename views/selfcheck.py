@@ -60,12 +60,11 @@ def _write_address() -> None:
     step, visit = ss[STEP], str(ss[VISIT])
     packed = pack_answers(ss[ANSWERS])
     if (st.query_params.get("s"), st.query_params.get("v")) != (step, visit):
-        st.query_params["s"] = step
-        st.query_params["v"] = visit
+        wanted = {k: v for k, v in st.query_params.to_dict().items() if k not in ("s", "v", "a")}
+        wanted.update(s=step, v=visit)
         if packed:
-            st.query_params["a"] = packed
-        elif "a" in st.query_params:
-            del st.query_params["a"]
+            wanted["a"] = packed
+        st.query_params.from_dict(wanted)  # one message, so one history entry per step
     ss[URL_KEY] = (step, visit)
     common.keep_in_address({"s": step, "v": visit, "a": packed})
 
@@ -297,6 +296,7 @@ def _remember_parts(key: str) -> None:
 # ---- an amount: typed on phones (numeric keyboard, "3万5" understood), a number pad on the kiosk ----
 
 PAD_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "万", "0", ".")
+PAD_NAMES = {"万": "wan", ".": "dot"}  # widget keys become CSS class names: ASCII only
 
 
 def amount_field(field: str, label: str, *, visit: int, check, placeholder: str, help: str | None = None) -> None:
@@ -348,7 +348,7 @@ def _number_pad(key: str, field: str, visit: int, check) -> None:
         for row in range(4):
             cells = st.columns(3, gap="small")
             for column, press in zip(cells, PAD_KEYS[row * 3:row * 3 + 3]):
-                column.button(press, key=f"{key}_pad_{press}", on_click=_pad_press,
+                column.button(press, key=f"{key}_pad_{PAD_NAMES.get(press, press)}", on_click=_pad_press,
                               args=(key, field, visit, check, press), width="stretch")
         cells = st.columns(3, gap="small")
         cells[0].button("⌫ 退格", key=f"{key}_pad_back", on_click=_pad_press, args=(key, field, visit, check, "back"),
@@ -552,7 +552,8 @@ def ask_bill(visit: int) -> None:
         return lambda value: flow.check_amount(value, label, required=required, positive=positive)[1]
 
     amount_field("total", "这次看病一共花了多少钱（元）？", visit=visit, check=amount_check("总费用", True, True),
-                 placeholder="例如 35000 或 3万5", help="住院发票或结算单上的“医疗费用总额”。")
+                 placeholder="例如 35000 或 3万5")
+    st.caption("住院发票或结算单上的“医疗费用总额”。")
     known = {"known": "知道，我来填", "unknown": "不清楚"}
     bound(st.radio, "ooc_known", "知道其中目录外（全自费）的钱是多少吗？", visit=visit, options=known)
     st.caption(flow.OUT_OF_CATALOG_HELP)
