@@ -14,7 +14,7 @@ from assistant.knowledge.store import packs
 from assistant.lexicon import code_for
 from assistant.search import search
 from assistant.settlement import settle
-from assistant.selfcheck.present import money, segments, share, summary_html
+from assistant.selfcheck.present import money, segments, share
 from conftest import ROOT
 
 JUNE = dt.date(2023, 6, 1)
@@ -171,15 +171,6 @@ def test_money_and_share_are_shown_to_the_fen():
 def test_the_bar_splits_exactly_the_bill():
     result = settle(CASE)
     assert sum(part["amount"] for part in segments(result)) == result["totals"]["total"]
-
-
-def test_the_summary_names_the_chinese_font_and_a_single_a4_page():
-    result = settle(CASE)
-    page = summary_html(result, CASE, [], region="巴彦淖尔市", referral=compare_referral(CASE),
-                        identities=compare_identities(CASE))
-    assert '"Noto Sans CJK SC"' in page and "@page { size: A4" in page
-    assert money(result["totals"]["out_of_pocket"]) in page
-    assert "一站式" in page and "<script" not in page
 
 
 def test_app_set_up_installs_the_chinese_font():

@@ -267,11 +267,18 @@ def idle_reset() -> None:
   box.setAttribute("role", "alertdialog");
   box.style.cssText = "display:none;position:fixed;inset:0;z-index:100000;background:rgba(0,0,0,.6);" +
     "align-items:center;justify-content:center;";
-  box.innerHTML = '<div style="background:#fff;color:#1f2328;border-radius:16px;padding:40px;max-width:80vw;' +
-    'font-size:30px;line-height:1.5;text-align:center;border:4px solid #8f3f00">' +
-    '<div style="font-weight:800;font-size:36px">还在使用吗？</div>' +
-    '<div><span data-testid="sc-idle-count"></span> 秒后回到首页，填写的内容会清空。</div>' +
-    '<div style="margin-top:20px;font-weight:700">点屏幕任意地方继续</div></div>';
+  // built with DOM calls: Streamlit drops a script whose text looks like markup
+  var card = document.createElement("div");
+  card.style.cssText = "background:#fff;color:#1f2328;border-radius:16px;padding:40px;max-width:80vw;" +
+    "font-size:30px;line-height:1.5;text-align:center;border:4px solid #8f3f00";
+  var line = function (text, css) {{
+    var part = document.createElement("div"); part.textContent = text; if (css) part.style.cssText = css;
+    card.appendChild(part); return part;
+  }};
+  line("还在使用吗？", "font-weight:800;font-size:36px");
+  var count = line("", "");
+  line("点屏幕任意地方继续", "margin-top:20px;font-weight:700");
+  box.appendChild(card);
   document.body.appendChild(box);
   var touch = function () {{ state.last = Date.now(); box.style.display = "none"; }};
   ["pointerdown", "keydown", "touchstart", "wheel", "input"].forEach(function (name) {{
@@ -286,7 +293,7 @@ def idle_reset() -> None:
                               (keep ? "&idle=" + encodeURIComponent(keep) : ""));
     }} else if (idle >= state.limit - state.warn) {{
       box.style.display = "flex";
-      box.querySelector('[data-testid="sc-idle-count"]').textContent = Math.ceil((state.limit - idle) / 1000);
+      count.textContent = Math.ceil((state.limit - idle) / 1000) + " 秒后回到首页，填写的内容会清空。";
     }}
   }}, 250);
 }})();
