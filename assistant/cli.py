@@ -13,7 +13,9 @@ from .errors import InputError, KnowledgeError
 USAGE = """python -m assistant settle [FILE]              一个病例（JSON，文件或标准输入）
 python -m assistant settle --batch FILE.jsonl   每行一个病例，每行输出一个结果（- 表示标准输入）
 python -m assistant policies                    列出政策包
-python -m assistant ask "问题" [--policy ID | --region 名称]"""
+python -m assistant ask "问题" [--policy ID | --region 名称] [--state STATE_JSON]
+python -m assistant ask --batch FILE.jsonl      每行 {"q", "region"|"policy", "state"}，每行输出一个回答
+python -m assistant screen 花名册.csv|.xlsx|.parquet --out 结果.xlsx|.csv|.parquet [--policy ID | --region 名称]"""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -31,9 +33,13 @@ def _parser() -> argparse.ArgumentParser:
     settle.add_argument("--workers", type=int, default=None)
     commands.add_parser("policies")
     ask = commands.add_parser("ask")
-    ask.add_argument("question")
+    ask.add_argument("question", nargs="?")
     ask.add_argument("--policy")
     ask.add_argument("--region")
+    ask.add_argument("--state")
+    ask.add_argument("--batch", metavar="FILE.jsonl")
+    from .roster.command import configure  # the roster's options live with the roster
+    configure(commands.add_parser("screen"))
     return parser
 
 
@@ -85,15 +91,25 @@ def _policies(_args) -> int:
 def _ask(args) -> int:
     from .jsonio import dump_bytes
     from .understanding.answer import ask
-    _write(dump_bytes(ask(args.question, policy=args.policy, region=args.region)) + b"\n")
+    if args.batch:
+        from .understanding.batch import ask_batch
+        return ask_batch(args.batch, sys.stdout)
+    if args.question is None:
+        raise InputError(f"请给出问题，例如：python -m assistant ask \"低保户大病保险起付线是多少\"。用法：\n{USAGE}")
+    _write(dump_bytes(ask(args.question, policy=args.policy, region=args.region, state=args.state)) + b"\n")
     return 0
+
+
+def _screen(args) -> int:
+    from .roster.command import run
+    return run(args)
 
 
 def main(argv: list[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
         handler = {"settle": _batch if getattr(args, "batch", None) else _settle_one,
-                   "policies": _policies, "ask": _ask}[args.command]
+                   "policies": _policies, "ask": _ask, "screen": _screen}[args.command]
         return handler(args)
     except InputError as error:
         _complain(error.message)

@@ -1,63 +1,21 @@
-"""What a person is entitled to, what to do next, and the warnings the documents give (from the pack's data)."""
+"""What a person is entitled to and what to do next, from the pack's data (参保资助, how to apply, …).
+
+Reads only the pack: settlement calls it, never the other way round.
+"""
 from __future__ import annotations
 
-from decimal import ROUND_UP, Decimal
 
-from .money import ZERO, fen, percent, yuan
-from .settlement.context import Run, cites
-
-
-def eligibility(run: Run, held: tuple[str, ...]) -> list[dict]:
+def eligibility(pack, insurance: str, held: tuple[str, ...]) -> list[dict]:
     """For each item, the first rule whose conditions hold (the pack lists the most generous first)."""
     chosen: dict[str, dict] = {}
-    for rule in run.pack.eligibility:
+    for rule in pack.eligibility:
         if rule.item in chosen:
             continue
         when = rule.when
         if when.identities is not None and not set(when.identities) & set(held):
             continue
-        if when.insurance is not None and when.insurance != run.case.insurance:
+        if when.insurance is not None and when.insurance != insurance:
             continue
-        chosen[rule.item] = {"item": rule.item, "result": rule.result, "citations": cites(rule.citations)}
+        chosen[rule.item] = {"item": rule.item, "result": rule.result,
+                             "citations": [{"doc": c.doc, "clause": c.clause, "quote": c.quote} for c in rule.citations]}
     return list(chosen.values())
-
-
-def flags(run: Run, year) -> None:
-    """Adds the pack's numeric warnings to run.flags (tier rules have added theirs already)."""
-    visits = year.visits
-    if not visits:
-        return
-    day = visits[0].visit.date
-    burden = None
-    for rule in run.pack.flags:
-        if rule.identities is not None and run.identity not in rule.identities:
-            continue
-        quoted = cites(rule.citations)
-        if rule.type == "burden_above":
-            share = run.value(rule.share, day)
-            if burden is None:  # after basic and 大病 (bayannur 第十条)
-                burden = sum((v.visit.total - _paid(v, "basic") - _paid(v, "critical_illness") for v in visits), ZERO)
-            threshold = fen(share * run.statistic(rule.statistic, day))
-            if burden > threshold:
-                run.flag(rule.code, rule.message.format(burden=yuan(burden), threshold=yuan(threshold)), quoted)
-        else:
-            for number, item in enumerate(visits, start=1):
-                visit = item.visit
-                if rule.kinds is not None and visit.kind not in rule.kinds:
-                    continue
-                if visit.total <= 0 or "out_of_catalog" in visit.defaults:
-                    continue
-                limit = run.value(rule.share, visit.date, visit.hospital_level)
-                ratio = visit.out_of_catalog / visit.total
-                if ratio > limit:
-                    run.flag(rule.code, rule.message.format(
-                        visit=f"第{number}次就诊（{visit.date}）", share=_share_above(ratio), limit=percent(limit)), quoted)
-
-
-def _share_above(ratio: Decimal) -> str:
-    """A share shown rounded up, so that one above the limit never reads as equal to it."""
-    return f"{(ratio * 100).quantize(Decimal('0.01'), rounding=ROUND_UP)}%"
-
-
-def _paid(item, tier: str) -> Decimal:
-    return sum((t["amount"] for t in item.tiers if t["tier"] == tier), ZERO)

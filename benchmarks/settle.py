@@ -25,14 +25,18 @@ def generate(count: int, seed: int = 20231) -> list[str]:
     lines = []
     for _ in range(count):
         visits = []
+        year = rnd.choice([2023, 2024, 2025, 2026])  # one year a case; months up to October (2026 is not over)
         for _ in range(rnd.randint(1, 3)):
             total = rnd.randint(100, 300000)
+            location = rnd.choice(["local", "local", "in_province", "out_of_province"])
             visits.append({
-                "date": f"2023-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}",
+                "date": f"{year}-{rnd.randint(1, 10):02d}-{rnd.randint(1, 28):02d}",
                 "kind": rnd.choice(["inpatient", "inpatient", "outpatient", "chronic_outpatient"]),
                 "hospital_level": rnd.choice(["township", "level1", "level2", "level3"]),
-                "location": rnd.choice(["local", "local", "in_province", "out_of_province"]),
-                "referral": rnd.choice(["not_needed", "referred", "referred", "not_referred"]),
+                "location": location,
+                # not_needed only where the hospital is local (CONTRACT "Referral")
+                "referral": rnd.choice(["not_needed", "referred", "referred", "not_referred"] if location == "local"
+                                       else ["referred", "referred", "not_referred"]),
                 "total": total, "out_of_catalog": round(total * rnd.choice([0, 0.03, 0.08])),
             })
         lines.append(json.dumps({

@@ -12,6 +12,10 @@ from streamlit.testing.v1 import AppTest
 from assistant.settlement import settle
 from conftest import ROOT
 
+# .streamlit/config.toml hides error details from people; a failing test should show them
+from streamlit import config as _streamlit_config  # noqa: E402
+_streamlit_config.set_option("client.showErrorDetails", "full")
+
 AMOUNT = re.compile(r'data-testid="(sc-out-of-pocket|sc-tier-amount)"(?: data-tier="(\w+)" data-visit="(\d+)")?'
                     r' data-amount="([\d.]+)"')
 
@@ -268,11 +272,15 @@ def test_a_region_whose_document_cannot_settle_says_so(region):
     assert walk.step == "where"
 
 
-def test_a_date_outside_the_policy_is_refused():
-    walk = Walk().choose("sc_w_region", "巴彦淖尔市").date("sc_w_date", dt.date(2024, 3, 1))
-    assert any("2023-01-01至2023-12-31" in text for text in walk.errors())
+def test_a_date_outside_the_policy_cannot_be_chosen():
+    """Years are buttons: only the years a policy of the region settles, up to this year, are offered."""
+    walk = Walk().choose("sc_w_region", "巴彦淖尔市")
+    years = walk.at.button_group(key="sc_w_date_y").options
+    shown = [int(str(getattr(o, "content", o)).removesuffix("年")) for o in years]
+    assert min(shown) == 2023 and max(shown) == dt.date.today().year
     walk.next()
     assert walk.step == "where"
+    assert any("请选择看病的日期" in text for text in walk.errors()), walk.errors()
 
 
 def test_nothing_chosen_means_no_step_forward():
@@ -350,27 +358,12 @@ def test_chat_and_about_pages_render():
     assert "一站式" in body and "估算" in body
 
 
-def test_a_later_visit_in_another_year_is_refused_as_it_is_entered():
+def test_a_later_visit_after_today_is_refused_as_it_is_entered():
     walk = Walk().where("巴彦淖尔市", JUNE).person("resident", []).visit(0)
     walk.press("sc_add_visit")
-    walk.date("sc_w_v1_date", dt.date(2024, 2, 1))
-    assert any("2024-02-01" in text and "有效期" in text for text in walk.errors()), walk.errors()
-    walk.date("sc_w_v1_date", dt.date(2023, 2, 1))
+    later = dt.date.today() + dt.timedelta(days=3)
+    if later.year == dt.date.today().year:
+        walk.date("sc_w_v1_date", later)
+        assert any("晚于今天" in text for text in walk.errors()), walk.errors()
+    walk.date("sc_w_v1_date", dt.date(2024, 2, 1))  # another year settles on its own (years in the result)
     assert not walk.errors()
-
-
-def test_chat_answers_a_bill_with_the_cores_amounts_and_keeps_the_conversation():
-    from assistant.understanding.answer import ask
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.run()
-    at.switch_page("views/chat.py").run()
-    question = "我是巴彦淖尔的低保户，在三级医院住院花了3.5万，自费3000，医保报了两万，能报多少？"
-    at.chat_input[0].set_value(question).run()
-    assert not at.exception
-    expected = ask(question)["settlement"]["totals"]["out_of_pocket"]
-    shown = " ".join(m.value for m in at.markdown)
-    assert f"{expected:,.2f}" in shown or f"{expected:.2f}" in shown
-    at.chat_input[0].set_value("天津门诊救助限额多少").run()
-    texts = " ".join(m.value for m in at.markdown)
-    assert "1000元" in texts and "二（二）5." in texts
-    assert len(at.session_state["chat_history"]) == 2

@@ -12,7 +12,7 @@ from assistant.selfcheck.compare import compare_identities, compare_referral, es
 from assistant.knowledge.store import documents
 from assistant.knowledge.store import packs
 from assistant.lexicon import code_for
-from assistant.search import search
+from assistant.understanding.search import search
 from assistant.settlement import settle
 from assistant.selfcheck.present import money, segments, share
 from conftest import ROOT
@@ -148,12 +148,15 @@ def test_answers_become_the_contract_case():
                     "referral": "referred", "total": "50,000元", "ooc_known": "unknown", "basic_paid": ""}]}
     assert flow.first_incomplete(answers) is None
     case, notes = flow.build_case(answers)
-    assert case["policy"] == "tianjin-2023" and case["contribution_tier"] == "high"
+    assert case["policy"] == "tianjin-2023" and case["contribution_tier"] == "unknown"
     assert case["visits"][0]["total"] == Decimal("50000.00")
-    assert case["visits"][0]["out_of_catalog"] == Decimal("5000.00")
+    assert case["visits"][0]["out_of_catalog"] == "unknown"
     assert "basic_paid" not in case["visits"][0]
-    assert any("缴费档次" in n["text"] for n in notes)
-    settle(case)
+    result = settle(case)
+    # the core settles at 高档 with 目录外 at the control share (50000 × 10% = 5000), and gives the range
+    assert any("缴费档次不清楚" in line for line in result["assumptions"])
+    assert any(n["text"] in result["assumptions"] and "5000.00" in n["text"] for n in notes)
+    assert result["range"]["out_of_pocket"]["low"] <= result["totals"]["out_of_pocket"] <= result["range"]["out_of_pocket"]["high"]
 
 
 def test_first_incomplete_points_at_the_missing_answer():

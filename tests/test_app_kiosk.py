@@ -177,8 +177,12 @@ def test_words_do_not_contradict_the_data():
     at.run()
     at.switch_page("views/about.py").run()
     body = " ".join(m.value for m in at.markdown)
-    assert dt.date.today().isoformat() not in body  # the dates shown are the knowledge's, not today's
     assert "2023-01-15" in body  # the newest external source the packs cite (天津本地宝)
+    from assistant.knowledge.store import packs
+    reviewed = {str(p.reviewed) for p in packs().values() if getattr(p, "reviewed", None)}
+    assert all(day in body for day in reviewed)  # when the rules were read: the packs' own `reviewed`
+    about = (ROOT / "assistant" / "selfcheck" / "about.py").read_text(encoding="utf-8")
+    assert ".today()" not in about and "subprocess" not in about and "st_mtime" not in about  # never the clock
 
 
 def test_configuration_is_quiet_and_the_page_is_the_services():

@@ -22,7 +22,14 @@ def test_repo_copy_of_the_contract_schema_matches_shared():
     shared = SHARED / "contract.schema.json"
     if not shared.exists():
         pytest.skip("../shared is not beside this checkout")
-    assert json.loads(shared.read_text(encoding="utf-8")) == _schema()
+    ours = _schema()
+    # ours may only add optional result fields (the pages' and the ledger's: thresholds, basis, readings)
+    added = {"thresholds", "basis", "readings"}
+    result = ours["$defs"]["result"]
+    assert added <= set(result["properties"]) and not added & set(result["required"])
+    trimmed = {**ours, "$defs": {**ours["$defs"], "result": {
+        **result, "properties": {k: v for k, v in result["properties"].items() if k not in added}}}}
+    assert json.loads(shared.read_text(encoding="utf-8")) == trimmed
 
 
 def test_contract_example_settles_as_published(cli):
@@ -50,7 +57,8 @@ BAD = {
     "negative total": {**EXAMPLE, "visits": [{**EXAMPLE["visits"][0], "total": -5}]},
     "text for a number": {**EXAMPLE, "visits": [{**EXAMPLE["visits"][0], "total": "六万"}]},
     "absurd amount": {**EXAMPLE, "visits": [{**EXAMPLE["visits"][0], "total": 6e9}]},
-    "date no policy covers": {**EXAMPLE, "visits": [{**EXAMPLE["visits"][0], "date": "2025-03-01"}]},
+    "date no policy covers": {**EXAMPLE, "visits": [{**EXAMPLE["visits"][0], "date": "2022-03-01"}]},
+    "date in the future": {**EXAMPLE, "visits": [{**EXAMPLE["visits"][0], "date": "2099-03-01"}]},
     "unknown identity": {**EXAMPLE, "identities": ["外星人"]},
     "out of catalogue above the bill": {**EXAMPLE, "visits": [{**EXAMPLE["visits"][0], "out_of_catalog": 70000}]},
     "basic paid above the bill": {**EXAMPLE, "visits": [{**EXAMPLE["visits"][0], "basic_paid": 59000}]},
@@ -151,9 +159,13 @@ def test_policy_for_region_and_day():
     from assistant.errors import InputError
     from assistant.settlement.api import policy_for
     assert policy_for(region="天津", day=dt.date(2023, 5, 1)).id == "tianjin-2023"
+    assert policy_for(region="天津", day=dt.date(2024, 5, 1)).id == "tianjin-2023"  # in force until a newer one
     with pytest.raises(InputError) as raised:
-        policy_for(region="天津", day=dt.date(2024, 5, 1))
-    assert raised.value.field == "date"
+        policy_for(region="天津", day=dt.date(2022, 5, 1))
+    assert raised.value.field == "date" and "2023-01-01至今" in raised.value.message
+    with pytest.raises(InputError) as raised:
+        policy_for(region="天津", day=dt.date.today() + dt.timedelta(days=1))
+    assert raised.value.field == "date" and "晚于今天" in raised.value.message
     with pytest.raises(InputError) as raised:
         policy_for(policy="naiman-2019")
     assert "历史" in raised.value.message

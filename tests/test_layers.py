@@ -18,7 +18,14 @@ PACKAGE = ROOT / "assistant"
 # Every .py file under assistant/, folders without __init__.py included (pkgutil skips those).
 MODULES = sorted(".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
                  for path in PACKAGE.rglob("*.py"))
-PAGES = [ROOT / "app.py", *sorted((ROOT / "views").glob("*.py"))]
+# A page known to compute, with where: kept failing-visible (strict xfail) until it asks the core instead.
+KNOWN_COMPUTING_PAGES = {
+    "workspace_household.py": "sums members' out_of_pocket into a household total (_stored_by_household) and "
+                              "subtracts totals (totals_block) in the page; builds Decimals: belongs in assistant/ledger",
+}
+PAGES = [pytest.param(path, id=path.name, marks=pytest.mark.xfail(strict=True, reason=KNOWN_COMPUTING_PAGES[path.name]))
+         if path.name in KNOWN_COMPUTING_PAGES else pytest.param(path, id=path.name)
+         for path in [ROOT / "app.py", *sorted((ROOT / "views").glob("*.py"))]]
 # Modules that hold or apply rules: a page that imported one could compute a rule itself.
 RULE_MODULES = ("assistant.settlement.", "assistant.knowledge.packs", "assistant.knowledge.plain",
                 "assistant.eligibility", "assistant.money", "assistant.models", "assistant.checks", "decimal")
@@ -39,6 +46,10 @@ def _imports(tree: ast.AST) -> list[tuple[str, list[str]]]:
     return found
 
 
+# Run by their tools, not imported: `python -m assistant` and alembic's migration scripts.
+IMPORTABLE = [m for m in MODULES if not m.endswith("__main__") and ".migrations." not in m + "."]
+
+
 def test_the_walk_finds_the_whole_package():
     assert len(MODULES) >= 20
     assert {"assistant.cli", "assistant.settlement.api", "assistant.knowledge.store", "assistant.jsonio"} <= set(MODULES)
@@ -55,14 +66,14 @@ def test_no_module_of_assistant_imports_streamlit(module):
 
 def test_importing_every_module_of_assistant_loads_no_streamlit():
     code = ("import importlib, sys\n"
-            f"for name in {[m for m in MODULES if not m.endswith('__main__')]!r}:\n    importlib.import_module(name)\n"
+            f"for name in {IMPORTABLE!r}:\n    importlib.import_module(name)\n"
             "print('streamlit' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
 
 
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+@pytest.mark.parametrize("page", PAGES)
 def test_a_page_imports_no_rule(page):
     tree = ast.parse(page.read_text(encoding="utf-8"))
     for module, names in _imports(tree):
@@ -84,7 +95,7 @@ def _touches_an_amount(node: ast.AST) -> bool:
     return any(_touches_an_amount(inner) for inner in ast.iter_child_nodes(node))
 
 
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+@pytest.mark.parametrize("page", PAGES)
 def test_a_page_does_no_arithmetic_on_amounts(page):
     tree = ast.parse(page.read_text(encoding="utf-8"))
     for node in ast.walk(tree):

@@ -103,8 +103,11 @@ def test_a_long_year_still_fits_one_page_and_says_what_it_left_out(tmp_path):
 
 
 def test_file_names_carry_the_masked_person_and_the_date():
+    from assistant.selfcheck.summary_pdf import masked
     day = dt.date(2023, 7, 1)
-    assert summary_filename("王小明", day) == "三重保障明白纸_王**_2023-07-01.pdf"
+    name = summary_filename("王小明", day)
+    assert name == f"三重保障明白纸_{masked('王小明')}_2023-07-01.pdf"
+    assert "王小明" not in name and "*" in name
     assert summary_filename(None, day) == "三重保障明白纸_2023-07-01.pdf"
     assert summary_filename("王小明", day) != summary_filename("李四", day)
-    assert summary_filename("王小明", day, family=True).startswith("三重保障家庭明白纸_王**")
+    assert summary_filename("王小明", day, family=True).startswith(f"三重保障家庭明白纸_{masked('王小明')}")

@@ -23,10 +23,11 @@ from arithmetic import amount, has_working
 from assistant.errors import InputError
 from assistant.knowledge.store import documents, packs
 from assistant.settlement import settle
-from assistant.settlement.year import TIER_ORDER
+from assistant.knowledge.store import tier_codes
 
 CASES = Path(__file__).parent / "cases"
 ROOT = Path(__file__).resolve().parents[1]
+TIER_ORDER = tier_codes()  # the one tier table (knowledge/tiers.yaml)
 TOTALS = ("total", "policy_scope", *TIER_ORDER, "out_of_pocket")
 VISIT_KEYS = {"date", "total", "policy_scope", "out_of_pocket", *TIER_ORDER}
 EXPECT_KEYS = {"identity_applied", "totals", "visits", "flags", "no_flags", "error", "field", "years", "range",
@@ -127,7 +128,8 @@ def _amount(value) -> Decimal:
 
 
 def test_there_are_worked_cases_for_both_cities_and_every_year():
-    policies = {(p.values[0]["case"].get("policy") or p.values[0]["_policy"]) for p in ALL}
+    policies = {(p.values[0]["case"].get("policy") or p.values[0]["expect"].get("policy") or p.values[0]["_policy"])
+                for p in ALL}
     files = {p.values[0]["_file"] for p in ALL}
     assert len(ALL) >= 130
     assert {"bayannur-2023", "tianjin-2023"} <= policies
@@ -178,7 +180,8 @@ def check_well_formed(item):
     else:
         clauses = _clauses(item)
         assert clauses, "a case names the clause it exercises (clause: …)"
-        policy = item["case"].get("policy") or item["_policy"]
+        policy = item["case"].get("policy") or expect.get("policy") or item["_policy"]
+        assert policy, "say which policy's clauses the case names (case.policy, expect.policy or the file's)"
         for clause in clauses:
             doc = documents()[policy]
             assert doc.clause(clause) is not None, f"{policy} has no clause {clause!r}"

@@ -1,43 +1,103 @@
-"""问答: one question in ordinary Chinese, answered by `ask` with the clauses it rests on."""
+"""问答: a conversation in ordinary Chinese. `ask` answers (the page only asks and draws): a policy
+question with the figure and the clause and its status; a bill with the follow-up's choices as buttons,
+then the same tier cards as the self-check, and "用自查核对" to open the self-check with what was understood."""
 import streamlit as st
 
 from assistant.errors import InputError
-from assistant.selfcheck.present import money, tier_name
+from assistant.knowledge.catalog import policy_rows
 from assistant.understanding.answer import ask
+from assistant.understanding.conversation import case_for, paid_words, yuan_text
 from views import common
+from views.result import show_tiers
 
-HISTORY = "chat_history"  # [(question, answer dict)] for this session only; never written to disk
+HISTORY = "chat_history"  # [{"q": question, "a": answer dict or None, "error": message}] this session only
+STATE = "chat_state"      # the conversation's state from the last answer (CONTRACT.md "Conversation")
+REGION = "chat_region"
+PREFILL = "sc_prefill"    # the self-check opens prefilled with this case
+ss = st.session_state
 
+
+def _regions() -> list[str]:
+    return list(dict.fromkeys(row["region"] for row in policy_rows()))
+
+
+def _ask(question: str) -> None:
+    """Ask with the conversation so far; an answer or the error joins the history (nothing typed is lost)."""
+    entry = {"q": question, "a": None, "error": None}
+    try:
+        entry["a"] = ask(question, region=ss.get(REGION), state=ss.get(STATE))
+        ss[STATE] = entry["a"]["state"]
+    except InputError as error:
+        entry["error"] = error.message
+    ss.setdefault(HISTORY, []).append(entry)
+
+
+def _new_region() -> None:
+    ss.pop(STATE, None)  # a bill of another region is another conversation
+
+
+def _clear() -> None:
+    ss[HISTORY] = []
+    ss.pop(STATE, None)
+
+
+def _check_in_selfcheck(case: dict) -> None:
+    ss[PREFILL] = case
+    ss["app_goto"] = "selfcheck"
+
+
+def show_answer(number: int, entry: dict, last: bool) -> None:
+    answer = entry["a"]
+    with st.container(key=f"chat-msg-{number}"):
+        if answer is None:
+            st.warning(entry["error"], icon=":material/warning:")
+            return
+        st.markdown(common.escape(answer["answer"]))
+        if answer.get("follow_up"):
+            st.info(answer["follow_up"], icon=":material/help:")
+            if last and answer.get("choices"):
+                with st.container(horizontal=True, gap="small", key="chat-choices"):
+                    for i, choice in enumerate(answer["choices"]):
+                        st.button(choice, key=f"chat_choice_{i}", on_click=_ask, args=(choice,))
+        settlement = answer.get("settlement")
+        if settlement:
+            totals = settlement["totals"]
+            st.markdown(f'<div class="sc-amount-label">估算个人自付</div>'
+                        f'<div class="sc-amount-big" data-testid="chat-out-of-pocket" '
+                        f'data-amount="{totals["out_of_pocket"]}">{yuan_text(totals["out_of_pocket"])} 元</div>',
+                        unsafe_allow_html=True)
+            if last:
+                show_tiers(settlement)
+                case = case_for(answer["state"])
+                if case is not None:
+                    st.button("用自查核对", key="chat_check", icon=":material/fact_check:", type="primary",
+                              on_click=_check_in_selfcheck, args=(case,))
+            else:
+                st.caption(paid_words(totals))
+        if answer["citations"]:
+            st.markdown(common.citations_html(answer["citations"]), unsafe_allow_html=True)
+
+
+common.follow_goto()
 st.subheader("问答", anchor=False)
 with st.container(key="sc-chat"):
-    st.caption("用一句话提问，比如“巴彦淖尔低保户大病保险起付线是多少？”或“天津低保户在二级医院住院花了5万，能报多少？”。"
-               "回答只来自政策原文，并注明出处和文件状态；算出的金额是估算。")
-    history = st.session_state.setdefault(HISTORY, [])
-    for question, answer in history:
-        with st.chat_message("user"):
-            st.write(question)
-        with st.chat_message("assistant"):
-            st.write(answer["answer"])
-            if answer.get("follow_up"):
-                st.info(answer["follow_up"], icon=":material/help:")
-            settlement = answer.get("settlement")
-            if settlement:
-                totals = settlement["totals"]
-                rows = [f"{tier_name(t)}：{money(totals[t])}" for t in
-                        ("basic", "critical_illness", "medical_aid", "tilted_aid", "major_illness_aid")
-                        if totals[t] > 0]
-                st.markdown("  \n".join(rows + [f"**个人自付：{money(totals['out_of_pocket'])}**"]))
-            if answer["citations"]:
-                st.markdown(common.citations_html(answer["citations"]), unsafe_allow_html=True)
-    asked = st.chat_input("请输入问题")
+    st.caption("用一句话提问，比如“低保户大病保险起付线是多少？”或“俺是低保户，在旗医院住院花了三万五，能报多少？”。"
+               "回答只来自政策原文，并注明出处和文件状态；算出的金额是估算，以医院结算为准。")
+    regions = _regions()
+    ss.setdefault(REGION, regions[0])
+    st.selectbox("参保地区", regions, key=REGION, on_change=_new_region)
+    history = ss.setdefault(HISTORY, [])
+    with st.container(key="chat-log"):
+        for number, entry in enumerate(history):
+            with st.chat_message("user"):
+                st.write(entry["q"])
+            with st.chat_message("assistant"):
+                show_answer(number, entry, last=number == len(history) - 1)
+    asked = st.chat_input("请输入问题", key="chat_input")
     if asked:
-        try:
-            history.append((asked, ask(asked)))
-        except InputError as error:
-            st.warning(error.message)
+        _ask(asked)
         st.rerun()
-    if history and st.button("清空对话", key="sc_chat_clear"):
-        history.clear()
-        st.rerun()
+    if history:
+        st.button("清空对话", key="sc_chat_clear", on_click=_clear)
     st.page_link(common.PAGES["selfcheck"], label="一步一步算：用“自查”", icon=":material/calculate:",
                  query_params=common.kiosk_params() or None)

@@ -70,7 +70,7 @@ def kiosk_params() -> dict:
 
 
 def clear_answers() -> None:
-    for key in [k for k in st.session_state if str(k).startswith(("sc_", "doc_", "app_doc"))]:
+    for key in [k for k in st.session_state if str(k).startswith(("sc_", "doc_", "app_doc", "chat_"))]:
         del st.session_state[key]
 
 

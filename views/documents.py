@@ -6,7 +6,7 @@ import streamlit as st
 
 from assistant.selfcheck import flow
 from assistant.knowledge.store import documents
-from assistant.search import highlight_words, search
+from assistant.understanding.search import highlight_words, search
 from views import common
 
 ss = st.session_state

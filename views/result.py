@@ -9,11 +9,12 @@ import os
 import streamlit as st
 
 from assistant.errors import InputError
+from assistant.knowledge.store import tier_codes
 from assistant.selfcheck import flow
 from assistant.selfcheck.answers import pack_answers
 from assistant.selfcheck.compare import compare_identities, compare_referral
-from assistant.selfcheck.present import (ASSUMPTION_HELP, TIER_HELP, bar_html, money, paid_total, person_line,
-                                         share, tier_name)
+from assistant.selfcheck.present import (ASSUMPTION_HELP, bar_html, money, paid_total, person_line,
+                                         share, tier_help, tier_name)
 from assistant.selfcheck.speech import SpeechUnavailable, speak, spoken_text
 from assistant.selfcheck.summary_pdf import range_line, summary_filename, summary_pdf, threshold_lines, tier_rows
 from assistant.settlement import settle
@@ -109,8 +110,7 @@ def show_tiers(result: dict) -> None:
                    f'data-amount="{item["amount"]}">{money(item["amount"])}</span>'
                    for number, visit in enumerate(result["visits"], start=1) for item in visit["tiers"])
     st.html(f'<div class="sc-tier-data" hidden>{data}</div>')
-    for tier in (t for t in ("basic", "critical_illness", "medical_aid", "tilted_aid", "major_illness_aid",
-                             "poverty_fund") if result["totals"].get(t, 0) > 0):
+    for tier in (t for t in tier_codes() if result["totals"].get(t, 0) > 0):
         parts = [(number, item) for number, visit in enumerate(result["visits"], start=1)
                  for item in visit["tiers"] if item["tier"] == tier]
         tier_card(tier, result["totals"][tier], parts, many, open_formulas)
@@ -133,7 +133,7 @@ def tier_card(tier: str, amount, parts: list, many: bool, open_formulas: bool) -
     citations = [c for _, item in parts for c in item["citations"]]
     unique = list({(c["doc"], c["clause"], c["quote"]): c for c in citations}.values())
     with st.expander(f"**{tier_name(tier)}**　{money(amount)} 元", expanded=open_formulas, key=f"sc-tier-{tier}"):
-        st.markdown(f'<div class="sc-help">{common.escape(TIER_HELP.get(tier, ""))}</div>'
+        st.markdown(f'<div class="sc-help">{common.escape(tier_help(tier))}</div>'
                     f'<div data-testid="sc-formula"><b>怎么算的：</b>{formulas}</div>'
                     f'{common.citations_html(unique, "政策原文依据")}', unsafe_allow_html=True)
         common.clause_buttons(unique, key=f"sc_cite_{tier}")
@@ -183,11 +183,12 @@ def show_comparisons(found: dict) -> None:
 
 
 def show_assumptions(result: dict, notes: list[dict]) -> None:
-    count = len(notes) + len(result["assumptions"])
+    count = len({*(note["text"] for note in notes), *result["assumptions"]})
     with st.expander(f"计算时用到的假设（{count} 条）", key="sc-more-assumptions"):
         lines = [f"<li>{common.escape(note['text'])}{common.citations_html(note['citations'], '依据')}</li>"
                  for note in notes]
-        lines += [f"<li>{common.escape(line)}</li>" for line in result["assumptions"]]
+        noted = {note["text"] for note in notes}
+        lines += [f"<li>{common.escape(line)}</li>" for line in result["assumptions"] if line not in noted]
         st.markdown(f'<div class="sc-help">{common.escape(ASSUMPTION_HELP)}</div><ul>{"".join(lines)}</ul>',
                     unsafe_allow_html=True)
 

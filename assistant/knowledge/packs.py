@@ -57,15 +57,16 @@ Value = Union[Decimal, dict[str, Decimal], list[Band]]
 
 class ParamValue(_Strict, ParamValueRules):
     start: dt.date = Field(alias="from")
-    end: dt.date = Field(alias="to")
+    end: dt.date | None = Field(default=None, alias="to")  # none: in force until a newer value is added
     value: Value
     source: Source
+    also: list[Citation] = []  # further clauses the value rests on (e.g. the band edges a raised ratio keeps)
     reading: str | None = None  # a choice where the document is open: shown as an assumption
     derived: str | None = None  # arithmetic from the quote (14000 × 50% = 7000): shown with the formula
 
     @model_validator(mode="after")
     def _ordered(self):
-        if self.end < self.start:
+        if self.end is not None and self.end < self.start:
             raise ValueError(f"period ends ({self.end}) before it starts ({self.start})")
         return self
 
@@ -81,8 +82,8 @@ class Parameter(_Strict, ParameterRules):
     def _consistent(self):
         ordered = sorted(self.values, key=lambda v: v.start)
         for before, after in zip(ordered, ordered[1:]):
-            if after.start <= before.end:
-                raise ValueError(f"periods overlap: {before.start}–{before.end} and {after.start}–{after.end}")
+            if before.end is None or after.start <= before.end:
+                raise ValueError(f"periods overlap: {before.start}–{before.end or '…'} and {after.start}–{after.end or '…'}")
         for item in self.values:
             keyed = isinstance(item.value, dict)
             if keyed != (self.by is not None):
@@ -103,6 +104,7 @@ class BasicRule(_Strict):
     limit: str | None = None
     limit_group: str
     reading: str | None = None
+    citations: list[Citation] = []  # the clauses for this rule's numbers; the tier's own when empty
 
 
 class Basic(_Strict):
@@ -152,7 +154,7 @@ class NotFor(_Strict):
 
 
 class Tier(_Strict):
-    tier: Literal["critical_illness", "medical_aid", "tilted_aid", "major_illness_aid", "poverty_fund"]
+    tier: str  # a code of knowledge/tiers.yaml (checked on load, with the order)
     name: str
     citations: list[Citation] = Field(min_length=1)
     not_for: list[NotFor] = []
@@ -182,6 +184,17 @@ class EligibilityRule(_Strict):
     citations: list[Citation] = Field(min_length=1)
 
 
+class ReadingChoice(_Strict):
+    """A documented reading that changes the amount a lot: the result shows the other figure too."""
+    code: str
+    reading: str  # the one we settle at
+    alternative: str
+    tier: str  # under the alternative, visits of `kind` take rule `to_rule` of this tier
+    kind: KINDS
+    to_rule: int
+    citations: list[Citation] = Field(min_length=1)
+
+
 class IdentityEntry(_Strict):
     source: Citation
 
@@ -195,8 +208,9 @@ class Pack(_Strict, PackRules):
     status: Literal["current", "historical", "draft", "framework"]
     settles: bool
     valid_from: dt.date
-    valid_to: dt.date
+    valid_to: dt.date | None = None  # none: in force until a newer document is added (POLICY_NOTES "Years after 2023")
     valid_note: str | None = None
+    reviewed: dt.date | None = None  # when the pack's values were last checked against their sources
     contribution_tiers: list[Literal["high", "low"]] = []
     home_region_locations: list[str] = []  # 就医地 values that count as "in the home region" (shown by the app)
     identities: dict[str, IdentityEntry]
@@ -206,6 +220,7 @@ class Pack(_Strict, PackRules):
     tiers: list[Tier]
     flags: list[FlagRule] = []
     eligibility: list[EligibilityRule] = []
+    readings: list[ReadingChoice] = []
 
 
 def _check_citation(cite: Citation, docs: dict[str, Document], where: str) -> None:
@@ -217,6 +232,26 @@ def _check_citation(cite: Citation, docs: dict[str, Document], where: str) -> No
         raise KnowledgeError(f"{where}.clause: {cite.doc} has no clause '{cite.clause}'")
     if cite.quote not in clause.text:
         raise KnowledgeError(f"{where}.quote: '{cite.quote}' not found verbatim in {cite.doc} {cite.clause}")
+
+
+def _check_covers(pack: Pack, pname: str, parameter: Parameter, name: str) -> None:
+    """Every day the pack settles has exactly one value: from valid_from, without gaps, to valid_to (or open)."""
+    where = f"{name}: field parameters.{pname}.values"
+    ordered = sorted(parameter.values, key=lambda v: v.start)
+    if ordered[0].start > pack.valid_from:
+        raise KnowledgeError(f"{where}: starts {ordered[0].start}, after the pack's valid_from {pack.valid_from}")
+    for before, after in zip(ordered, ordered[1:]):
+        if (after.start - before.end).days != 1:
+            raise KnowledgeError(f"{where}: no value from {before.end + dt.timedelta(days=1)} to "
+                                 f"{after.start - dt.timedelta(days=1)}")
+    last = ordered[-1].end
+    if last is not None and (pack.valid_to is None or last < pack.valid_to):
+        raise KnowledgeError(f"{where}: ends {last}, before the pack's valid_to {pack.valid_to or '(open)'}")
+
+
+def _tier_codes() -> tuple[str, ...]:
+    from .store import load_tiers
+    return tuple(t["code"] for t in load_tiers(read_yaml(knowledge_path("tiers.yaml"))))
 
 
 def _check_pack(pack: Pack, docs: dict[str, Document], name: str) -> None:
@@ -232,6 +267,9 @@ def _check_pack(pack: Pack, docs: dict[str, Document], name: str) -> None:
         for i, value in enumerate(parameter.values):
             if isinstance(value.source, Citation):
                 _check_citation(value.source, docs, f"{name}: field parameters.{pname}.values[{i}].source")
+            for j, cite in enumerate(value.also):
+                _check_citation(cite, docs, f"{name}: field parameters.{pname}.values[{i}].also[{j}]")
+        _check_covers(pack, pname, parameter, name)
 
     def need(ref: str | None, where: str, units: tuple[str, ...]) -> None:
         if ref is None:
@@ -246,11 +284,19 @@ def _check_pack(pack: Pack, docs: dict[str, Document], name: str) -> None:
         _check_citation(cite, docs, f"{name}: field basic.citations[{i}]")
     for i, rule in enumerate(pack.basic.rules):
         where = f"basic.rules[{i}]"
+        for j, cite in enumerate(rule.citations):
+            _check_citation(cite, docs, f"{name}: field {where}.citations[{j}]")
         need(rule.deductible, where + ".deductible", ("yuan",))
         need(rule.ratio, where + ".ratio", ("ratio",))
         need(rule.limit, where + ".limit", ("yuan",))
+    order = _tier_codes()
     for t, tier in enumerate(pack.tiers):
         base = f"tiers[{t}]"
+        if tier.tier not in order[1:]:
+            raise KnowledgeError(f"{name}: field {base}.tier: '{tier.tier}' is not a later tier of tiers.yaml "
+                                 f"({', '.join(order[1:])})")
+        if t and order.index(tier.tier) <= order.index(pack.tiers[t - 1].tier):
+            raise KnowledgeError(f"{name}: field {base}.tier: '{tier.tier}' is out of the settlement order of tiers.yaml")
         for i, cite in enumerate(tier.citations):
             _check_citation(cite, docs, f"{name}: field {base}.citations[{i}]")
         for i, absent in enumerate(tier.not_for):
@@ -276,6 +322,12 @@ def _check_pack(pack: Pack, docs: dict[str, Document], name: str) -> None:
         need(flag.statistic, f"flags[{i}].statistic", ("yuan",))
         for j, cite in enumerate(flag.citations):
             _check_citation(cite, docs, f"{name}: field flags[{i}].citations[{j}]")
+    for i, choice in enumerate(pack.readings):
+        tier = next((t for t in pack.tiers if t.tier == choice.tier), None)
+        if tier is None or not 0 <= choice.to_rule < len(tier.rules):
+            raise KnowledgeError(f"{name}: field readings[{i}]: no rule {choice.to_rule} of tier '{choice.tier}'")
+        for j, cite in enumerate(choice.citations):
+            _check_citation(cite, docs, f"{name}: field readings[{i}].citations[{j}]")
     for i, rule in enumerate(pack.eligibility):
         for j, cite in enumerate(rule.citations):
             _check_citation(cite, docs, f"{name}: field eligibility[{i}].citations[{j}]")

@@ -27,7 +27,7 @@ class ParamValueRules:
 class ParameterRules:
     def at(self, day: dt.date):
         for item in self.values:
-            if item.start <= day <= item.end:
+            if item.start <= day and (item.end is None or day <= item.end):
                 return item
         return None
 
@@ -44,25 +44,22 @@ class GroupRules:
         return self.identities == "all" or (identity is not None and identity in self.identities)
 
 
-# (pack object, parameter, day) -> value: the same lookups repeat for every visit of every case.
-_FOUND: dict = {}
-
-
 class PackRules:
     def param(self, name: str, day: dt.date):
-        key = (id(self), name, day)
-        try:
-            return _FOUND[key]
-        except KeyError:
-            found = _FOUND[key] = self.parameters[name].at(day)
-            return found
+        """The parameter's dated value on a day; a KnowledgeError names both when there is none."""
+        from ..errors import KnowledgeError
+        parameter = self.parameters.get(name)
+        found = parameter.at(day) if parameter is not None else None
+        if found is None:
+            raise KnowledgeError(f"{self.id}: parameter '{name}' has no value for {day}")
+        return found
 
     @property
     def identity_order(self) -> tuple[str, ...]:
         return tuple(self.identities)
 
     def covers(self, day: dt.date) -> bool:
-        return self.valid_from <= day <= self.valid_to
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
 
 class DocumentRules:
@@ -87,6 +84,12 @@ class Plain:
         return type(other) is type(self) and _fields(self) == _fields(other)
 
     __hash__ = object.__hash__
+
+    def __getstate__(self):  # what settling derived from a pack (its index) is rebuilt, never stored
+        return {k: v for k, v in self.__dict__.items() if k != "_index"}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
 
     def __repr__(self):
         return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in _fields(self).items())})"

@@ -33,7 +33,31 @@ def _build() -> dict:
     from .plain import plain
     docs = load_documents()
     return {"documents": plain(docs), "packs": plain(load_packs(docs)),
-            "lexicon": read_yaml(knowledge_path("lexicon.yaml"))}
+            "lexicon": read_yaml(knowledge_path("lexicon.yaml")),
+            "tiers": (tiers := load_tiers(read_yaml(knowledge_path("tiers.yaml")))),
+            "tier_codes": tuple(t["code"] for t in tiers)}
+
+
+TIER_FIELDS = ("code", "name", "short", "help")
+
+
+def load_tiers(raw) -> tuple[dict, ...]:
+    """tiers.yaml checked: a list of {code, name, short, help}, codes unique, basic first."""
+    from ..errors import KnowledgeError
+    if not isinstance(raw, list) or not raw:
+        raise KnowledgeError("tiers.yaml: should be a list of tiers")
+    seen = set()
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict) or set(item) != set(TIER_FIELDS):
+            raise KnowledgeError(f"tiers.yaml: field [{i}]: needs exactly {', '.join(TIER_FIELDS)}")
+        if not all(isinstance(item[f], str) and item[f].strip() for f in TIER_FIELDS):
+            raise KnowledgeError(f"tiers.yaml: field [{i}]: every field must be non-empty text")
+        if item["code"] in seen:
+            raise KnowledgeError(f"tiers.yaml: field [{i}].code: '{item['code']}' appears twice")
+        seen.add(item["code"])
+    if raw[0]["code"] != "basic":
+        raise KnowledgeError("tiers.yaml: field [0].code: the first tier must be basic")
+    return tuple(dict(item) for item in raw)
 
 
 def documents() -> dict:
@@ -44,6 +68,21 @@ def documents() -> dict:
 def packs() -> dict:
     """Pack id -> the validated policy pack (plain objects)."""
     return knowledge()["packs"]
+
+
+def tiers() -> tuple[dict, ...]:
+    """Every tier in settlement order: {code, name, short, help} (knowledge/tiers.yaml)."""
+    return knowledge()["tiers"]
+
+
+def tier_codes() -> tuple[str, ...]:
+    """The tier codes in settlement order (the keys of a result's totals between policy_scope and out_of_pocket)."""
+    return knowledge()["tier_codes"]
+
+
+def tier_name(code: str) -> str:
+    """The Chinese name of a tier code; an unknown code is shown as it is."""
+    return next((t["name"] for t in tiers() if t["code"] == code), code)
 
 
 @lru_cache(maxsize=1)

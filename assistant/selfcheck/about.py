@@ -17,20 +17,25 @@ def _as_date(value) -> dt.date | None:
         return None
 
 
-def _published(item) -> list[dt.date]:
-    """Every `published` date anywhere inside a pack (sources of parameters), found by walking it."""
+def _published(item, seen: set | None = None, depth: int = 0) -> list[dt.date]:
+    """Every `published` date inside a pack (the sources of its parameters), found by walking it once
+    (the walk remembers what it visited: a pack's parts refer back to the pack)."""
+    seen = set() if seen is None else seen
+    if depth > 12 or id(item) in seen or isinstance(item, (str, bytes, int, float)):
+        return []
+    seen.add(id(item))
     found = []
     if isinstance(item, dict):
         for key, value in item.items():
             if key == "published" and _as_date(value):
                 found.append(_as_date(value))
             else:
-                found += _published(value)
+                found += _published(value, seen, depth + 1)
     elif isinstance(item, (list, tuple)):
         for value in item:
-            found += _published(value)
+            found += _published(value, seen, depth + 1)
     elif hasattr(item, "__dict__"):
-        found += _published(vars(item))
+        found += _published(vars(item), seen, depth + 1)
     return found
 
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from .compare import estimate_out_of_catalog
 from ..errors import InputError
-from ..knowledge.catalog import policy_rows
+from ..knowledge.catalog import policy_for, policy_rows, span
 from ..knowledge.store import documents
 from ..knowledge.store import packs
 
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from ..knowledge.packs import Pack
 from ..lexicon import choices, code_for
 from ..checks import parse_amount, visit_problems
-from ..settlement.api import policy_for
 
 # The steps of the flow, in order. Steps from "kind" to "bill" are asked once per visit; "start",
 # "review" (核对您的回答) and "result" are not questions and are not counted in the progress bar.
@@ -289,11 +288,11 @@ def check_step(step: str, answers: dict, visit_index: int = 0) -> dict[str, str]
     if step == "kind":
         if visit.get("date") is None:
             errors["visit_date"] = f"请选择{label}的日期。"
+        elif visit["date"] > dt.date.today():
+            errors["visit_date"] = f"{label}的日期 {visit['date']} 晚于今天，请核对。"
         elif pack is not None and not pack.covers(visit["date"]):
-            errors["visit_date"] = (f"{label}的日期 {visit['date']} 不在“{pack.name}”的有效期"
-                                    f"（{pack.valid_from}至{pack.valid_to}）内，同一年的看病费用才能一起算。")
-        elif visits and visits[0].get("date") and visit["date"].year != visits[0]["date"].year:
-            errors["visit_date"] = "起付线和限额按年计算，请只填同一年的看病费用。"
+            errors["visit_date"] = (f"{label}的日期 {visit['date']} 不在“{pack.name}”的适用期"
+                                    f"（{span(pack)}）内，请核对日期。")
     if step == "bill":
         errors.update(check_bill(visit, visit_index))
         return errors
@@ -360,12 +359,8 @@ def build_case(answers: dict) -> tuple[dict, list[dict]]:
     notes: list[dict] = []
     tier = answers.get("contribution_tier")
     if insurance == "resident" and pack.contribution_tiers:
-        if tier in pack.contribution_tiers:
-            case["contribution_tier"] = tier
-        else:
-            case["contribution_tier"] = pack.contribution_tiers[0]
-            notes.append({"text": f"不清楚缴费档次，按{choices('contribution_tier')[pack.contribution_tiers[0]]}计算；"
-                                  "低档的基本医保报销比例低一些，实际自付可能更多。", "citations": []})
+        # not known: the core settles at 高档 and gives the range over both tiers
+        case["contribution_tier"] = tier if tier in pack.contribution_tiers else "unknown"
     visits = []
     for number, visit in enumerate(answers.get("visits") or [], start=1):
         total = parse_amount(plain_amount(visit["total"]), "总费用")
@@ -380,11 +375,11 @@ def build_case(answers: dict) -> tuple[dict, list[dict]]:
             item["basic_paid"] = basic_paid
         if visit.get("ooc_known") == "known":
             item["out_of_catalog"] = parse_amount(plain_amount(visit["out_of_catalog"]), "目录外费用")
-        else:
+        else:  # the core estimates it (the same function, so the same words) and gives the range
+            item["out_of_catalog"] = "unknown"
             estimate = estimate_out_of_catalog(pack, visit["date"], visit["hospital_level"], total,
                                                category_b=category_b or Decimal(0), basic_paid=basic_paid,
                                                visit_number=number)
-            item["out_of_catalog"] = estimate["amount"]
             notes.append({"text": estimate["text"], "citations": estimate["citations"]})
         visits.append(item)
     case["visits"] = visits

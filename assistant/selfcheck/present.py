@@ -8,26 +8,12 @@ from __future__ import annotations
 import html
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..knowledge.store import documents
+from ..knowledge.store import documents, tier_codes, tiers
+from ..knowledge.store import tier_name  # noqa: F401  (pages import it from here)
 from ..lexicon import name_of
 from ..money import ZERO
 
-TIER_NAMES = {
-    "basic": "基本医保",
-    "critical_illness": "大病保险",
-    "medical_aid": "医疗救助",
-    "tilted_aid": "倾斜救助",
-    "major_illness_aid": "重特大疾病医疗救助",
-    "poverty_fund": "健康扶贫兜底",
-}
-TIER_HELP = {
-    "basic": "参加医保后，医院结算时先按比例报销的部分",
-    "critical_illness": "一年里自己负担的钱超过起付线后，大病保险再报一部分",
-    "medical_aid": "低保、特困等困难群众，由政府医疗救助基金再帮一部分",
-    "tilted_aid": "经过前面三道保障后负担仍然很重的救助对象，再给一次救助",
-    "major_illness_aid": "困难群体住院负担仍重时的再一次救助",
-    "poverty_fund": "健康扶贫政策的兜底保障",
-}
+# Tier names, order and help text are knowledge (knowledge/tiers.yaml); only the colours are the page's.
 TIER_COLORS = {
     "basic": "#1f6feb",
     "critical_illness": "#2da44e",
@@ -57,8 +43,9 @@ def share(part, whole) -> str:
     return f"{value.normalize():f}%" if value == value.to_integral() else f"{value}%"
 
 
-def tier_name(tier: str) -> str:
-    return TIER_NAMES.get(tier, tier)
+def tier_help(tier: str) -> str:
+    """What a tier is, in everyday words ('' for an unknown code)."""
+    return next((t["help"] for t in tiers() if t["code"] == tier), "")
 
 
 def doc_title(doc_id: str) -> str:
@@ -82,7 +69,7 @@ def clause_text(doc_id: str, clause_id: str) -> str | None:
 
 def paid_tiers(result: dict) -> list[tuple[str, Decimal]]:
     """(tier, year's amount) for every tier that paid something, in cascade order."""
-    return [(tier, result["totals"][tier]) for tier in TIER_NAMES
+    return [(tier, result["totals"][tier]) for tier in tier_codes()
             if result["totals"].get(tier, ZERO) > 0]
 
 

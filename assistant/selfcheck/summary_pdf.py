@@ -23,7 +23,8 @@ from xml.sax.saxutils import escape
 from ..knowledge.store import documents
 from ..lexicon import name_of
 from .fonts import truetype_subset
-from .present import TIER_NAMES, money, person_line, share, tier_name
+from ..knowledge.store import tier_codes
+from .present import money, person_line, share, tier_name
 
 BODY_PT = 12  # the smallest type on the page
 LEADING = 16.5
@@ -58,10 +59,11 @@ def summary_filename(person_label: str | None = None, today: dt.date | None = No
 def basis_of(result: dict) -> dict:
     """Which rules produced the figure: the core's `basis` when it gives one, else what the result names."""
     basis = dict(result.get("basis") or {})
-    doc = documents().get(basis.get("document") or result["policy"])
+    docs = documents()
+    doc = docs.get(basis.get("document") or "") or docs.get(result["policy"]) or next(
+        (d for d in docs.values() if d.title == basis.get("document")), None)
     basis.setdefault("policy", result["policy"])
     if doc is not None:
-        basis.setdefault("document", doc.id)
         basis["title"] = doc.title
         basis["issuer"] = doc.issuer
         basis.setdefault("status", doc.status)
@@ -92,7 +94,7 @@ def tier_rows(result: dict) -> tuple[list[tuple[str, Decimal, str]], list[str]]:
     """(name, year's amount, clauses) for each tier that paid, and the names of those that paid nothing."""
     paid, nothing = [], []
     seen = [t["tier"] for v in result["visits"] for t in v["tiers"]]
-    for tier in dict.fromkeys([*TIER_NAMES, *seen]):
+    for tier in dict.fromkeys([*tier_codes(), *seen]):
         if tier not in seen:
             continue
         amount = Decimal(result["totals"].get(tier, 0))
@@ -108,12 +110,14 @@ def threshold_lines(result: dict) -> list[str]:
 
 
 def range_line(result: dict) -> str | None:
+    """The least and most the person could pay over what they did not know, and why (the core's words)."""
     found = (result.get("range") or {}).get("out_of_pocket")
     if not found:
         return None
-    because = "；".join((result.get("range") or {}).get("because") or [])
-    text = f"有没填清楚的地方，自付可能在 {money(found['low'])} 元到 {money(found['high'])} 元之间"
-    return text + (f"（{because}）" if because else "") + "。"
+    because = list((result.get("range") or {}).get("because") or [])
+    reasons = "；".join(because[:-1] if len(because) > 1 else because)  # the last line repeats the figures
+    text = f"有些情况不清楚，实际自付可能在 {money(found['low'])} 元到 {money(found['high'])} 元之间"
+    return text + (f"：{reasons}" if reasons else "") + "。"
 
 
 # how many next steps, warnings and assumptions to keep when the page is full (None = all):

@@ -1,17 +1,22 @@
 """The public entry: a case in, CONTRACT.md's result out. The app and the command both call `settle`."""
 from __future__ import annotations
 
-import datetime as dt
+import hashlib
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from ..eligibility import eligibility
 from ..errors import InputError
 from ..jsonio import dump_bytes, dumps, loads, settle_json  # noqa: F401  (moved; kept importable from here)
-from ..knowledge.store import documents, packs
+from ..knowledge.catalog import check_day, policy_for, span
+from ..knowledge.store import documents, tier_codes, tier_name
 from ..lexicon import name_of
 from ..models import Case, parse_case
-from ..money import yuan
-from .context import Run, cite
-from .year import TIER_ORDER, YearResult, settle_year
+from ..money import ZERO, fen, yuan
+from .context import Notes, Run, cite
+from .flags import flags
+from .ranges import fill_unknowns, out_of_pocket_range, readings
+from .year import YearResult, settle_year
 
 if TYPE_CHECKING:  # the schema classes, for reading; settling uses their plain copies
     from ..knowledge.packs import Pack
@@ -22,80 +27,100 @@ DEFAULT_NOTES = {
     "referral": "未填写转诊情况，按无需转诊计算",
     "out_of_catalog": "未填写目录外费用，按0元计算（实际目录外费用由个人承担）",
 }
+TOTAL_KEYS = ("total", "policy_scope", "out_of_pocket")
 
 
 def select_pack(case: Case) -> Pack:
+    """The pack for the case's first visit (each calendar year is checked in `_plan`)."""
     day = case.date or min(v.date for v in case.visits)
     return policy_for(region=case.region, day=day, policy=case.policy)
 
 
-def policy_for(region: str | None = None, day: dt.date | None = None, policy: str | None = None) -> Pack:
-    """The pack a policy id names, or the one for a region on a day; InputError says what to fix."""
-    available = packs()
-    if policy:
-        pack = available.get(policy)
-        if pack is None:
-            doc = documents().get(policy)
-            if doc is not None:
-                raise InputError(f"“{doc.title}”是{doc.status_name}，目前不能用于计算报销金额，只能查询政策原文。", "policy")
-            names = "、".join(f"{p.id}（{p.region}）" for p in available.values())
-            raise InputError(f"没有编号为“{policy}”的政策，可选：{names}。", "policy")
-        return pack
-    if not region:
-        raise InputError("请填写地区（如 巴彦淖尔市、天津市）或政策编号，才能确定适用的政策。", "region")
-    matching = [p for p in available.values() if _region_matches(p, region)]
-    if not matching:
-        regions = "、".join(p.region for p in available.values())
-        raise InputError(f"暂时没有“{region}”的政策，目前可计算的地区：{regions}。", "region")
-    if day is None:
-        raise InputError("请填写就诊日期，才能确定适用哪一年的政策。", "date")
-    for pack in matching:
-        if pack.covers(day):
-            return pack
-    spans = "、".join(f"{p.valid_from}至{p.valid_to}" for p in matching)
-    raise InputError(f"{region}目前只有 {spans} 的政策，日期 {day} 不在其中，请核对就诊日期。", "date")
+Plan = list[tuple["Pack", list]]  # one (pack, visits in date order) per calendar year, oldest first
 
 
-def _region_matches(pack: Pack, region: str) -> bool:
-    words = [pack.region, *pack.region_aliases]
-    return any(region == w or region in w or w in region for w in words)
+def _plan(case: Case) -> Plan:
+    """Visits grouped by calendar year, each year with the pack in force on its dates."""
+    first = select_pack(case)
+    years: dict[int, list] = {}
+    for visit in sorted(case.visits, key=lambda v: (v.date, v.index)):
+        years.setdefault(visit.date.year, []).append(visit)
+    plan = []
+    number = 0
+    for year, visits in years.items():
+        pack = first if first.covers(visits[0].date) else policy_for(
+            region=case.region or first.region, day=visits[0].date, policy=case.policy)
+        for visit in visits:
+            number += 1
+            check_day(visit.date, f"第{number}次就诊日期")
+            if not pack.covers(visit.date):
+                raise InputError(f"第{number}次就诊日期 {visit.date} 不在“{pack.name}”的适用期"
+                                 f"（{span(pack)}）内，请核对日期或选择其他政策。", "date")
+        plan.append((pack, visits))
+    return plan
 
 
-def _check_dates(pack: Pack, case: Case) -> None:
-    years = {v.date.year for v in case.visits}
-    if len(years) > 1:
-        raise InputError(f"就诊日期跨了 {len(years)} 个年度（{'、'.join(map(str, sorted(years)))}），"
-                         "起付线和限额按年计算，请按年度分开填写。", "date")
-    for number, visit in enumerate(case.visits, start=1):
-        if not pack.covers(visit.date):
-            raise InputError(f"第{number}次就诊日期 {visit.date} 不在“{pack.name}”的有效期"
-                             f"（{pack.valid_from}至{pack.valid_to}）内，请核对日期或选择其他政策。", "date")
+def _candidates(case: Case, plan: Plan) -> list[str | None]:
+    named: list[str] = []
+    for pack, _ in plan:
+        named += [code for code in pack.identity_order if code in case.identities and code not in named]
+    return [*named, None]
+
+
+def _numbers(case: Case, plan: Plan, identity: str | None, tier: str | None = None, swap=None) -> Decimal:
+    """out_of_pocket over the case's years for one identity, in numbers only."""
+    total = ZERO
+    for pack, visits in plan:
+        pack = (swap or {}).get(pack.id, pack)
+        total += settle_year(Run(pack, case, identity, explain=False, contribution_tier=tier), visits).totals["out_of_pocket"]
+    return total
+
+
+def _best(case: Case, plan: Plan, tier: str | None = None, swap=None) -> Decimal:
+    """What the person pays with the most favourable identity they hold (就高不就低)."""
+    return min(_numbers(case, plan, identity, tier, swap) for identity in _candidates(case, plan))
 
 
 def settle_case(case: Case) -> dict:
-    pack = select_pack(case)
-    _check_dates(pack, case)
-    visits = sorted(case.visits, key=lambda v: (v.date, v.index))
-    named = [code for code in pack.identity_order if code in case.identities]
-    candidates: list[str | None] = [*named, None]
+    plan = _plan(case)
+    filled, estimate_notes, estimates = fill_unknowns(case, _pack_of(plan))
+    if estimates:
+        case, plan = filled, _plan(filled)
+    candidates = _candidates(case, plan)
     if len(candidates) == 1:
-        years = [settle_year(Run(pack, case, None), visits)]
-        best = 0
+        best, compared = 0, None
     else:  # compare in numbers only, then explain the winner
-        years = [settle_year(Run(pack, case, identity, explain=False), visits) for identity in candidates]
-        best = min(range(len(years)), key=lambda i: (years[i].totals["out_of_pocket"], i))
-        years[best] = settle_year(Run(pack, case, candidates[best]), visits)
-    year = years[best]
-    run = year.run
-    from ..eligibility import eligibility, flags  # here, not at the top: eligibility imports settlement
-    for code in case.identities:
-        if code not in pack.identities:
-            run.flag("identity_not_in_policy",
-                     f"“{name_of('identities', code)}”不是{pack.name}单列的身份，按普通参保人计算；"
-                     "如同时属于低保、特困等身份，请一并填写。", [cite(_identity_clause(pack))])
-    flags(run, year)
-    _note_defaults(run, case, pack)
-    return _result(pack, year, years, candidates, eligibility(run, tuple(named)))
+        compared = [_numbers(case, plan, identity) for identity in candidates]
+        best = min(range(len(compared)), key=lambda i: (compared[i], i))
+    identity = candidates[best]
+    notes = Notes()
+    years = [settle_year(Run(pack, case, identity, notes=notes), visits) for pack, visits in plan]
+    for line in estimate_notes:
+        notes.assumptions[line] = None
+    for pack in _distinct(plan):
+        for code in case.identities:
+            if code not in pack.identities:
+                years[0].run.flag("identity_not_in_policy",
+                                  f"“{name_of('identities', code)}”不是{pack.name}单列的身份，按普通参保人计算；"
+                                  "如同时属于低保、特困等身份，请一并填写。", [cite(_identity_clause(pack))])
+    for year in years:
+        flags(year.run, year)
+    _note_defaults(years[0].run, case, plan)
+    _note_newer_documents(notes, plan)
+    return _result(case, plan, years, candidates, compared, identity, estimates)
+
+
+def _pack_of(plan: Plan):
+    by_visit = {v.index: pack for pack, visits in plan for v in visits}
+    return lambda visit: by_visit[visit.index]
+
+
+def _distinct(plan: Plan) -> list:
+    seen = []
+    for pack, _ in plan:
+        if all(pack is not other for other in seen):
+            seen.append(pack)
+    return seen
 
 
 def _identity_clause(pack: Pack):
@@ -103,43 +128,105 @@ def _identity_clause(pack: Pack):
     return next(iter(pack.identities.values())).source
 
 
-def _note_defaults(run: Run, case: Case, pack: Pack) -> None:
+def _note_defaults(run: Run, case: Case, plan: Plan) -> None:
     if "insurance" in case.defaults:
         run.assume("未填写参保类型，按城乡居民医保计算")
-    if case.contribution_tier and not pack.contribution_tiers:
+    if case.contribution_tier and not any(pack.contribution_tiers for pack, _ in plan):
         run.assume("本政策不分缴费档次，所填缴费档次不影响计算")
     for number, visit in enumerate(sorted(case.visits, key=lambda v: (v.date, v.index)), start=1):
         for name in visit.defaults:
             run.assume(f"第{number}次就诊（{visit.date}）{DEFAULT_NOTES[name]}")
 
 
-def _result(pack: Pack, year: YearResult, years: list[YearResult], candidates, entitled) -> dict:
-    totals = {key: year.totals[key] for key in ("total", "policy_scope", *TIER_ORDER, "out_of_pocket")}
+def _note_newer_documents(notes: Notes, plan: Plan) -> None:
+    """Visits after the year a document took effect are settled under it until a newer one is added: say so."""
+    for pack in _distinct(plan):
+        later = sorted({v.date.year for p, visits in plan if p is pack for v in visits if v.date.year > pack.valid_from.year})
+        if not later:
+            continue
+        doc = documents().get(pack.document)
+        title = doc.title if doc else pack.document
+        years = "、".join(f"{y}年" for y in later)
+        notes.assumptions[f"收录的最新文件为《{title}》（{pack.valid_from}起实施，没有终止日期）；{years}的就诊按该文件计算，"
+                          "如有新规定，以当地医保部门为准"] = None
+
+
+def _sum(totals: list[dict]) -> dict:
+    keys = ("total", "policy_scope", *tier_codes(), "out_of_pocket")
+    return {key: sum((t[key] for t in totals), ZERO) for key in keys}
+
+
+def _result(case: Case, plan: Plan, years: list[YearResult], candidates, compared, identity, estimates) -> dict:
+    last_pack = plan[-1][0]
+    run = years[-1].run
+    notes = run.notes
+    totals = _sum([y.totals for y in years])
     result = {
-        "policy": pack.id,
-        "identity_applied": year.identity,
+        "policy": last_pack.id,
+        "identity_applied": identity,
         "totals": totals,
         "visits": [{"date": v.visit.date.isoformat(), "kind": v.visit.kind,
                     "hospital_level": v.visit.hospital_level, "total": v.visit.total,
                     "policy_scope": v.policy_scope, "out_of_pocket": v.out_of_pocket,
-                    "tiers": v.tiers} for v in year.visits],
-        "eligibility": entitled,
-        "flags": year.run.flags,
-        "assumptions": list(year.run.assumptions),
+                    "tiers": v.tiers} for y in years for v in y.visits],
+        "eligibility": eligibility(last_pack, case.insurance, tuple(c for c in candidates if c)),
+        "flags": notes.flags,
+        "assumptions": list(notes.assumptions),
     }
+    if len(years) > 1:
+        result["years"] = [{"year": y.year, "policy": pack.id, "totals": _sum([y.totals])}
+                           for y, (pack, _) in zip(years, plan)]
     if len(candidates) > 1:
-        result["identity_choice"] = _choice(pack, year, years, candidates)
+        result["identity_choice"] = _choice(last_pack, identity, compared, candidates)
+    spread = out_of_pocket_range(case, totals["out_of_pocket"], estimates,
+                                 tuple(t for pack, _ in plan for t in pack.contribution_tiers),
+                                 lambda variant, tier: _best(variant, plan if variant.visits == case.visits
+                                                             else _plan(variant), tier))
+    if spread is not None:
+        result["range"] = spread
+    found, lines = readings(case, _distinct(plan), totals["out_of_pocket"],
+                            lambda swap: _best(case, plan, swap=swap))
+    if found:
+        result["readings"] = found
+        result["assumptions"].extend(lines)
+    thresholds = _thresholds(years[-1])
+    if thresholds:
+        result["thresholds"] = thresholds
+    result["basis"] = _basis(last_pack, notes)
     return result
 
 
-def _choice(pack: Pack, year: YearResult, years: list[YearResult], candidates) -> dict:
+def _thresholds(year: YearResult) -> list[dict]:
+    """Later tiers this person has reached but whose annual 起付线 the year has not met yet."""
+    shown = []
+    for state in year.reached.values():
+        deductible = state.schedule.deductible
+        if deductible <= 0 or state.base >= deductible:
+            continue
+        remaining = fen(deductible - state.base)
+        name = tier_name(state.tier.tier)
+        shown.append({"tier": state.tier.tier, "deductible": fen(deductible), "accumulated": fen(state.base),
+                      "remaining": remaining, "message": f"再自付 {yuan(remaining)} 元，{name}开始报销"})
+    return shown
+
+
+def _basis(pack: Pack, notes: Notes) -> dict:
+    """What the figures rest on: the policy, its newest document, and a fingerprint of the values used."""
+    doc = documents().get(pack.document)
+    digest = hashlib.sha256("\n".join(sorted(notes.used)).encode("utf-8")).hexdigest()[:12]
+    return {"policy": pack.id, "document": doc.title if doc else pack.document,
+            "status": doc.status if doc else pack.status,
+            "rules_read": pack.reviewed.isoformat() if getattr(pack, "reviewed", None) else None,
+            "fingerprint": digest}
+
+
+def _choice(pack: Pack, identity, compared, candidates) -> dict:
     """Why this identity: the person's share under each identity they hold, and the rule."""
-    parts = [f"按{name_of('identities', c)}计算个人自付 {yuan(y.totals['out_of_pocket'])} 元"
-             for c, y in zip(candidates, years)]
-    chosen = name_of("identities", year.identity)
+    parts = [f"按{name_of('identities', c)}计算个人自付 {yuan(figure)} 元" for c, figure in zip(candidates, compared)]
+    chosen = name_of("identities", identity)
     return {
         "reason": "；".join(parts) + f"。按“就高不就低”取最有利的{chosen}，不同身份的待遇不叠加。",
-        "compared": {c or "ordinary": y.totals["out_of_pocket"] for c, y in zip(candidates, years)},
+        "compared": {c or "ordinary": figure for c, figure in zip(candidates, compared)},
         "citations": [cite(c) for c in pack.identity_choice],
     }
 

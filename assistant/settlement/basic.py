@@ -9,7 +9,8 @@ from ..errors import InputError
 from ..lexicon import name_of
 from ..models import KIND_NAMES, Visit
 from ..money import ZERO, fen, percent, yuan
-from .context import Run, cites
+from .context import Run
+from .index import as_dicts
 
 if TYPE_CHECKING:  # the schema classes, for reading; settling uses their plain copies
     from ..knowledge.packs import BasicRule
@@ -33,8 +34,10 @@ def _rule_for(run: Run, visit: Visit, tier: str | None) -> BasicRule | None:
 def basic_payment(run: Run, visit: Visit, scope: Decimal, state: BasicState, tier: str | None):
     """(amount, formula or None, citations or None); words only when run.explain."""
     explain = run.explain
-    citations = cites(run.pack.basic.citations) if explain else None
     rule = _rule_for(run, visit, tier)
+    # the rule's own clauses (天津 门诊: 二（二）3.), else the basic tier's general ones
+    citations = as_dicts(run.index.quotes(rule.citations if rule is not None and rule.citations
+                                          else run.pack.basic.citations)) if explain else None
     group = rule.limit_group if rule else visit.kind
     if visit.basic_paid is not None:
         paid = visit.basic_paid
@@ -43,8 +46,8 @@ def basic_payment(run: Run, visit: Visit, scope: Decimal, state: BasicState, tie
                 f"第{visit.index + 1}次填写的就诊（{visit.date}）的基本医保已支付（{yuan(paid)}）超过了政策范围内费用（{yuan(scope)}），"
                 "请核对结算单上的“基本医保统筹支付”和目录外、乙类费用。", "basic_paid")
         state.limit_paid[group] = state.limit_paid.get(group, ZERO) + paid
-        if rule is not None and rule.deductible_mode == "first_visit":
-            state.deductible_used[_deductible_key(rule)] = Decimal(1)
+        if rule is not None and rule.deductible is not None:
+            _slip_deductible(run, rule, visit, scope, paid, state)
         return paid, (f"按结算单填写的基本医保统筹支付 {yuan(paid)} 元" if explain else None), citations
     if rule is None:
         run.assume(f"本政策包没有{name_of('insurance', run.case.insurance)}{KIND_NAMES[visit.kind]}的基本医保参数，"
@@ -78,6 +81,22 @@ def basic_payment(run: Run, visit: Visit, scope: Decimal, state: BasicState, tie
     return paid, formula, citations
 
 
+def _slip_deductible(run: Run, rule: BasicRule, visit: Visit, scope: Decimal, paid: Decimal, state: BasicState) -> None:
+    """A visit settled from the slip still counts toward the year's 起付线 (天津 二（二）3.: met once a year).
+
+    first_visit: the year's first visit carried the 起付线. annual: basic paid something only once
+    the year's 起付线 was met, so a slip with a payment meets it in full; a slip with nothing paid
+    puts the whole policy-scope cost toward it.
+    """
+    key = _deductible_key(rule)
+    if rule.deductible_mode == "first_visit":
+        state.deductible_used[key] = Decimal(1)
+    elif rule.deductible_mode == "annual":
+        amount = run.value(rule.deductible, visit.date, visit.hospital_level)
+        used = state.deductible_used.get(key, ZERO)
+        state.deductible_used[key] = amount if paid > 0 else min(used + scope, amount)
+
+
 def _deductible_key(rule: BasicRule) -> str:
     return rule.deductible_group or rule.limit_group
 
@@ -102,4 +121,4 @@ def _deductible(run: Run, rule: BasicRule, visit: Visit, scope: Decimal, state: 
 
 def _assumed(run: Run, rule: BasicRule, day) -> bool:
     names = [rule.deductible, rule.ratio, rule.limit]
-    return any(n and run.pack.param(n, day).is_assumption for n in names)
+    return any(n and run.index.item(n, day).is_assumption for n in names)

@@ -1,21 +1,21 @@
-"""One identity, one year: visits in date order, each tier in the pack's order, running totals carried."""
+"""One identity, one calendar year: visits in date order, each tier in the pack's order, running totals carried."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from ..knowledge.store import tier_codes
 from ..lexicon import name_of
 from ..models import KIND_NAMES, Visit
 from ..money import ZERO, fen, percent, yuan
-from .banded import Schedule, explain, payment
+from .banded import explain, payment
 from .basic import BasicState, basic_payment
-from .context import Run, cites
+from .context import Run
+from .index import as_dicts
 
 if TYPE_CHECKING:  # the schema classes, for reading; settling uses their plain copies
-    from ..knowledge.packs import Group, Tier
-
-TIER_ORDER = ("basic", "critical_illness", "medical_aid", "tilted_aid", "major_illness_aid", "poverty_fund")
+    from ..knowledge.packs import Tier
 
 
 @dataclass
@@ -27,14 +27,30 @@ class VisitResult:
 
 
 @dataclass
+class Reached:
+    """A later tier's rule the year's visits reached: its schedule and what has accumulated on it."""
+    tier: Tier
+    schedule: object
+    base: Decimal = ZERO  # the year's accumulated 个人负担 on this rule
+    paid: Decimal = ZERO
+
+
+@dataclass
 class YearResult:
     identity: str | None
     visits: list[VisitResult]
     totals: dict[str, Decimal]
     run: Run
+    reached: dict[tuple[int, int], Reached] = field(default_factory=dict)
+
+    @property
+    def year(self) -> int:
+        return self.visits[0].visit.date.year
 
 
 def policy_scope(run: Run, visit: Visit) -> tuple[Decimal, str | None]:
+    if not run.explain and not visit.category_b:  # comparing identities: no 乙类, nothing to look up
+        return visit.total - visit.out_of_catalog, None
     rate = run.value("category_b_self_pay", visit.date, run.case.insurance)
     self_pay = fen(visit.category_b * rate) if visit.category_b else ZERO
     scope = visit.total - visit.out_of_catalog - self_pay
@@ -47,12 +63,14 @@ def policy_scope(run: Run, visit: Visit) -> tuple[Decimal, str | None]:
 
 
 def settle_year(run: Run, visits: list[Visit]) -> YearResult:
-    totals = dict.fromkeys(TIER_ORDER, ZERO)
+    """Visits of one calendar year (every 起付线 and limit starts again on 1 January)."""
+    order = tier_codes()
+    totals = dict.fromkeys(order, ZERO)
     totals["total"] = ZERO
     totals["policy_scope"] = ZERO
     contribution = _contribution_tier(run)
     basic_state = BasicState()
-    accumulated: dict[tuple[int, int], list[Decimal]] = {}
+    reached: dict[tuple[int, int], Reached] = {}
     results = []
     for visit in visits:
         scope, scope_text = policy_scope(run, visit)
@@ -65,7 +83,7 @@ def settle_year(run: Run, visits: list[Visit]) -> YearResult:
         paid = basic
         totals["basic"] += basic
         for t, tier in enumerate(run.pack.tiers):
-            amount, text, cites = _tier_payment(run, tier, t, visit, remaining, accumulated)
+            amount, text, cites = _tier_payment(run, tier, t, visit, remaining, reached)
             result.tiers.append({"tier": tier.tier, "amount": amount, "formula": text, "citations": cites})
             remaining -= amount
             paid += amount
@@ -74,128 +92,72 @@ def settle_year(run: Run, visits: list[Visit]) -> YearResult:
         totals["total"] += visit.total
         totals["policy_scope"] += scope
         results.append(result)
-    totals["out_of_pocket"] = totals["total"] - sum(totals[name] for name in TIER_ORDER)
-    return YearResult(identity=run.identity, visits=results, totals=totals, run=run)
+    totals["out_of_pocket"] = totals["total"] - sum(totals[name] for name in order)
+    return YearResult(identity=run.identity, visits=results, totals=totals, run=run, reached=reached)
 
 
 def _contribution_tier(run: Run) -> str | None:
     offered = run.pack.contribution_tiers
-    chosen = run.case.contribution_tier
     if not offered:
         return None
-    if chosen is None or chosen not in offered:
+    if run.contribution_tier in offered:  # set by the caller (a range tries each tier)
+        return run.contribution_tier
+    chosen = run.case.contribution_tier
+    if chosen in offered:
+        return chosen
+    if chosen == "unknown":
+        run.assume("缴费档次不清楚，按高档缴费计算；按低档缴费时的自付金额见结果中的范围（range）")
+    else:
         run.assume("未填写缴费档次，按高档缴费计算")
-        return "high"
-    return chosen
+    return "high"
 
 
-# Which rule and group of a tier apply depends only on these; cases repeat them endlessly.
-_RESOLVED: dict[tuple, tuple] = {}
-_SCHEDULES: dict[tuple, Schedule] = {}
-
-
-def _resolve(run: Run, tier: Tier, t: int, kind: str) -> tuple:
-    key = (id(run.pack), t, kind, run.case.insurance, run.identity)
-    found = _RESOLVED.get(key)
-    if found is None:
-        found = _RESOLVED[key] = _find(run, tier, kind)
-    return found
-
-
-def _find(run: Run, tier: Tier, kind: str) -> tuple:
-    for absent in tier.not_for:
-        if absent.insurance == run.case.insurance:
-            return ("absent", absent)
-    for r, rule in enumerate(tier.rules):
-        if kind in rule.kinds and run.case.insurance in rule.insurance:
-            group = next((g for g in rule.groups if g.covers(run.identity)), None)
-            return ("rule", r, rule, group) if group else ("nogroup", rule)
-    return ("norule",)
-
-
-def _tier_payment(run: Run, tier: Tier, t: int, visit: Visit, base: Decimal, accumulated):
+def _tier_payment(run: Run, tier: Tier, t: int, visit: Visit, base: Decimal, reached):
     words = run.explain
-    tier_cites = cites(tier.citations) if words else None
-    found = _resolve(run, tier, t, visit.kind)
+    index = run.index
+    found = index.resolve(t, visit.kind, run.case.insurance, run.identity)
     if found[0] == "absent":
         absent = found[1]
-        quoted = cites(absent.citations)
-        run.flag(absent.flag, absent.message, quoted)
+        quoted = as_dicts(index.quotes(absent.citations))
+        run.flag(absent.flag, absent.message, as_dicts(index.quotes(absent.citations)))
         return ZERO, absent.message, quoted
     if found[0] == "norule":
         return ZERO, (f"{tier.name}不支付{name_of('insurance', run.case.insurance)}的"
-                      f"{KIND_NAMES[visit.kind]}费用" if words else None), tier_cites
-    rule = found[-1] if found[0] == "nogroup" else found[2]
+                      f"{KIND_NAMES[visit.kind]}费用" if words else None), \
+            (as_dicts(index.quotes(tier.citations)) if words else None)
+    rule = found[1] if found[0] == "nogroup" else found[2]
     if words and rule.reading:
         run.assume(f"{tier.name}：{rule.reading}")
     if found[0] == "nogroup":
         return ZERO, (f"{name_of('identities', run.identity)}不属于{tier.name}的对象，本项不支付"
-                      if words else None), tier_cites
-    _, r, rule, group = found
+                      if words else None), (as_dicts(index.quotes(tier.citations)) if words else None)
+    _, r, rule, g, group = found
     for condition in rule.conditions:
         if not condition.allows(getattr(visit, condition.field)):
-            quoted = cites(condition.citations) if words else None
+            if not words:
+                return ZERO, None, None
             if condition.flag:
-                run.flag(condition.flag, condition.message, quoted)
-            return ZERO, condition.message, quoted
-    if base <= 0:
-        return ZERO, "前面各项支付后，政策范围内个人负担为0" if words else None, tier_cites
-    key = (id(run.pack), t, r, id(group), visit.date, run.case.per_capita_income)
-    schedule = _SCHEDULES.get(key)
-    if schedule is None:
-        schedule = _SCHEDULES[key] = _schedule(run, group, visit)
-    state = accumulated.get((t, r))
+                run.flag(condition.flag, condition.message, as_dicts(index.quotes(condition.citations)))
+            return ZERO, condition.message, as_dicts(index.quotes(condition.citations))
+    compiled = index.schedule(t, r, g, visit.date, run.override(group.deductible_of) if group.deductible_of else None)
+    schedule = compiled.schedule
+    state = reached.get((t, r))
     if state is None:
-        state = accumulated[(t, r)] = [ZERO, ZERO]
-    before, paid_before = state
+        state = reached[(t, r)] = Reached(tier, schedule)
+    if base <= 0:
+        return ZERO, "前面各项支付后，政策范围内个人负担为0" if words else None, \
+            (as_dicts(index.quotes(tier.citations)) if words else None)
+    if words:  # what the schedule rests on, noted as computing it would have
+        run.assumptions.update(dict.fromkeys(compiled.notes))
+        run.notes.used.update(dict.fromkeys(compiled.used))
+        if group.deductible_of and run.override(group.deductible_of) is not None:
+            run.notes.used[f"{run.pack.id}|{group.deductible_of}|case||{run.override(group.deductible_of)}"] = None
+    before, paid_before = state.base, state.paid
     amount, capped = payment(schedule, before, paid_before, base)
-    state[0] = before + base
-    state[1] = paid_before + amount
+    state.base = before + base
+    state.paid = paid_before + amount
+    state.schedule = schedule
     if not words:
         return amount, None, None
-    _note_group(run, group, visit)
     text = explain(schedule, before, paid_before, base, amount, capped)
-    return amount, text, _citations(run, tier, group, visit.date)
-
-
-def _schedule(run: Run, group: Group, visit: Visit) -> Schedule:
-    day = visit.date
-    deductible = ZERO
-    if group.deductible:
-        share = run.value(group.deductible, day)
-        deductible = fen(share * run.statistic(group.deductible_of, day)) if group.deductible_of else share
-    if group.bands:
-        bands = tuple((band.upto, band.ratio) for band in run.bands(group.bands, day))
-    else:
-        bands = ((None, run.value(group.ratio, day)),)
-    limit = run.value(group.limit, day) if group.limit else None
-    return Schedule(deductible, bands, limit)
-
-
-def _note_group(run: Run, group: Group, visit: Visit) -> None:
-    """Records the assumptions behind a cached schedule, as computing it would have."""
-    day = visit.date
-    for name in (group.deductible, group.ratio, group.limit):
-        if name:
-            run.value(name, day)
-    if group.bands:
-        run.bands(group.bands, day)
-    if group.deductible_of:
-        run.statistic(group.deductible_of, day)
-
-
-_TIER_CITATIONS: dict[tuple, list[dict]] = {}
-
-
-def _citations(run: Run, tier: Tier, group: Group, day) -> list[dict]:
-    """The tier's own clauses, then those of the parameters this group used."""
-    key = (id(run.pack), id(tier), id(group), day)
-    found = _TIER_CITATIONS.get(key)
-    if found is None:
-        found = list(cites(tier.citations))
-        for name in (group.deductible, group.bands or group.ratio, group.limit):
-            quoted = run.citation_of(name, day) if name else None
-            if quoted and quoted not in found:
-                found.append(quoted)
-        _TIER_CITATIONS[key] = found
-    return found
+    return amount, text, as_dicts(compiled.quotes)

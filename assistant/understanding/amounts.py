@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
-NUMBER = re.compile(r"(\d[\d,，]*(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)\s*(万|千)?\s*(?:元|块)?")
 
 
 def chinese_number(text: str) -> Decimal | None:
@@ -41,21 +41,63 @@ def parse_amount_text(number: str, multiplier: str | None) -> Decimal | None:
         value = chinese_number(number)
         if value is None:
             return None
-    if multiplier == "万":
+    if multiplier in ("万", "w", "W"):
         value *= 10000
-    elif multiplier == "千":
+    elif multiplier in ("千", "k", "K"):
         value *= 1000
     return value.quantize(Decimal("0.01"))
 
 
-def amounts_in(text: str) -> list[tuple[int, int, Decimal]]:
-    """(start, end, yuan) for every amount in the text, in order."""
+@dataclass(frozen=True, slots=True)
+class Amount:
+    start: int
+    end: int
+    value: Decimal
+    approximate: bool   # 八万多, 大概两万: the person gave a round figure
+
+
+APPROXIMATE_BEFORE = ("大概", "大约", "差不多", "将近", "约", "估计", "快")
+APPROXIMATE_AFTER = ("多", "来", "左右", "出头")
+
+
+def amounts_in(text: str) -> list[Amount]:
+    """Every amount of money in the text, in order. Years (2026年), months (10月), ages (68岁), counts
+    (第二次, 两个月), levels (二级), percentages and words such as 老百姓 are not amounts."""
     found = []
-    for match in NUMBER.finditer(text):
-        number, multiplier = match.group(1), match.group(2)
-        if not number[0].isdigit() and len(number) == 1 and number not in "十百千万" and not multiplier:
-            continue  # a lone 一/三 is more often a word (一级, 三级) than an amount
+    for match in AMOUNT.finditer(text):
+        number, multiplier, tail = match.group("number"), match.group("unit"), match.group("tail")
+        after = text[match.end():match.end() + 1]
+        before = text[max(0, match.start() - 1):match.start()]
+        has_yuan = bool(match.group("yuan"))
+        if before in ("第", "至", "到") or (after in NOT_MONEY_AFTER and not has_yuan and not multiplier):
+            continue
+        if after and after in "%％":
+            continue
+        if text[match.end():match.end() + 2] in RANGE_WORDS or after in ("至", "到", "段"):
+            continue  # 10万以内, 20万至30万: a band of the rules, not a bill
+        if not number[0].isdigit():
+            if all(ch in "十百千万" for ch in number) and not has_yuan:
+                continue  # 老百姓, 千万: a unit alone is a word
+            if len(number) == 1 and not multiplier and not has_yuan:
+                continue  # a lone 一/三 is more often a word (一级, 三级) than an amount
+        elif not multiplier and not has_yuan and len(number.replace(",", "").split(".")[0]) < 3:
+            continue  # 3天, 2次: small bare numbers are counts; money is said with 元/万 or has 3+ digits
         value = parse_amount_text(number, multiplier)
-        if value is not None:
-            found.append((match.start(), match.end(), value))
+        if value is None:
+            continue
+        if tail:  # 3万5 -> 35000, 1万8 -> 18000, 2千5 -> 2500
+            value += Decimal(tail) * (1000 if multiplier in ("万", "w", "W") else 100)
+        value = value.quantize(Decimal("0.01"))
+        approximate = bool(match.group("more")) or any(
+            text[max(0, match.start() - len(w)):match.start()] == w for w in APPROXIMATE_BEFORE) or any(
+            text[match.end():match.end() + len(w)] == w for w in ("左右", "出头"))
+        found.append(Amount(match.start(), match.end(), value, approximate))
     return found
+
+
+RANGE_WORDS = ("以内", "以上", "以下", "之间", "的部", "费用")
+NOT_MONEY_AFTER = set("年月日号岁周天次级倍成点份床个层楼种项条")
+AMOUNT = re.compile(
+    r"(?P<number>\d[\d,，]*(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)"
+    r"\s*(?P<unit>万|千|w|W|k|K)?(?P<tail>(?<=[万千wWkK])\d(?![\d.]))?"
+    r"(?P<more>多|来)?\s*(?P<yuan>元|块钱|块)?")

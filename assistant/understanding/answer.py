@@ -1,157 +1,115 @@
-"""`ask`: one question in ordinary Chinese, one answer with its clauses (CONTRACT.md's answer shape).
+"""`ask`: one question in ordinary Chinese, one answer (CONTRACT.md "An answer" and "Conversation").
 
-A question that states a bill (an amount and what it was for) is settled by the core once the
-facts it needs are there; otherwise the missing one is asked for. Any other question is looked
-up in the documents; nothing found means saying so, never citing something loosely related.
+A question that states a bill is settled by the core (`settle`, the self-check's function) once the
+facts it needs are there; otherwise the one missing fact is asked for, with choices to tap, and the
+conversation's `state` carries what was understood to the next turn. Any other question is answered
+from the documents of the region asked: a figure question with the figure for that person from the
+pack, then the clause; a how/who question with the clause's sentence. Nothing found means saying so
+and where to ask, never citing something loosely related.
 """
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from ..errors import InputError
-from ..knowledge.store import documents, packs
-from ..lexicon import lexicon, name_of
-from ..money import yuan
+from ..knowledge.store import documents
+from .conversation import Turn, bill_answer, continues_bill, load_state, starts_bill
+from .facts import figure_answer
+from .retrieval import rank, read_query, scope_of
 from .slots import read_slots
+from .vocabulary import normalise, status_label
 
-BILL_WORDS = ("报销", "报多少", "能报", "自付", "花了", "自己付", "自己出", "掏", "花费", "费用", "一共")
-TIER_NAMES = {"basic": "基本医保", "critical_illness": "大病保险", "medical_aid": "医疗救助", "tilted_aid": "倾斜救助",
-              "major_illness_aid": "重特大疾病医疗救助", "poverty_fund": "健康扶贫兜底"}
-FOLLOW_UPS = {
-    "policy": "请问您在哪个地区参保？（例如巴彦淖尔市、天津市）",
-    "kind": "请问这次是住院、普通门诊，还是门诊慢特病？",
-    "hospital_level": "请问是在几级医院？（乡镇卫生院、一级、二级、三级）",
+WHERE_TO_ASK = "可以向参保地的旗县区医保经办机构咨询，或拨打医保服务热线12393。"
+STATUS_NOTES = {
+    "historical": "这是2019年的历史政策，现在已不执行，仅供了解。",
+    "draft": "这是征求意见稿，未正式实施，不能作为报销依据。",
+    "framework": "这是自治区的框架性文件，只定原则，具体标准以当地细则为准。",
 }
-_SENTENCES = re.compile(r"[^。；;！!？?\n]+[。；;！!？?]?")
 
 
-def ask(question: str, policy: str | None = None, region: str | None = None) -> dict:
-    text = (question or "").strip()
+def ask(question: str, policy: str | None = None, region: str | None = None, state=None) -> dict:
+    text = normalise((question or "").strip())
     if not text:
         raise InputError("请输入一个问题，例如“低保户住院大病保险起付线是多少？”")
-    slots = read_slots(text)
-    if region and "policy" not in slots:
-        slots.update({k: v for k, v in read_slots(region).items() if k in ("policy", "region")})
-    if policy:
-        slots["policy"] = policy
-    if "total" in slots and ("kind" in slots or any(word in text for word in BILL_WORDS)):
-        return _bill(slots)
-    return _lookup(text, slots)
+    if len(text) > 500:
+        raise InputError("问题太长了，请用一两句话说清楚（500字以内）。")
+    turn = Turn(text=text, said=read_slots(text), previous=load_state(state), policy=policy, region=region)
+    if continues_bill(turn) or starts_bill(turn):
+        return bill_answer(turn)
+    return lookup_answer(turn)
 
 
-def _settling_pack(slots: dict):
-    pack = packs().get(slots.get("policy") or "")
-    return pack if pack is not None and pack.settles else None
+def lookup_answer(turn: Turn) -> dict:
+    slots = turn.person_facts()
+    earlier = turn.previous.get("slots", {}).get("policy")
+    scope = scope_of(turn.text, region=turn.region, policy=turn.policy or (None if turn.region else earlier))
+    state = turn.next_state(mode="lookup", slots=slots, pending=None)
+    if scope.unknown_place:
+        return _nothing(slots, state, f"收录的政策文件里没有{scope.unknown_place}的规定，这里不能回答。")
+    query = read_query(turn.text)
+    hits = rank(query, scope)
+    figure = None
+    for doc_id in () if query.out_of_scope else scope.docs:
+        figure = figure_answer(doc_id, turn.text, {**slots, **turn.said})
+        if figure is not None:
+            break
+    if not hits and figure is None:
+        return _nothing(slots, state, "现有的政策文件里没有找到能回答这个问题的规定。")
+    citations = []
+    if figure is not None:
+        citations += [_citation(c["doc"], c["clause"], c["quote"]) for c in figure[1]]
+    for hit in hits:
+        if not any((c["doc"], c["clause"]) == (hit.doc, hit.clause) for c in citations):
+            citations.append(_citation(hit.doc, hit.clause, hit.quote))
+    citations = citations[:4]
+    first = citations[0]
+    doc = documents()[first["doc"]]
+    where = f"《{doc.title}》{first['clause']}（{first['status_label']}）"
+    if figure is not None:
+        answer = f"{figure[0]}依据：{where}。"
+    else:
+        short = short_answer(query, first["quote"])
+        answer = f"{short}。依据：{where}：“{first['quote']}”" if short else f"{where}规定：{first['quote']}"
+    note = STATUS_NOTES.get(doc.status)
+    if note:
+        answer += note
+    return {"answer": answer, "citations": citations, "slots": _shown(slots), "follow_up": None,
+            "settlement": None, "state": state}
 
 
-def _bill(slots: dict) -> dict:
-    pack = _settling_pack(slots)
-    missing = [name for name in ("policy", "kind") if name not in slots or (name == "policy" and pack is None)]
-    if slots.get("kind") == "inpatient" and "hospital_level" not in slots:
-        missing.append("hospital_level")
-    shown = _shown(slots)
-    if missing:
-        lead = "" if pack is not None or "policy" not in slots else "这个地区的文件不能用来计算报销金额。"
-        return {"answer": lead + "要估算能报多少，还需要知道一件事。", "citations": [], "slots": shown,
-                "follow_up": FOLLOW_UPS[missing[0]], "settlement": None}
-    from ..settlement import settle
-    visit = {"date": pack.valid_from.isoformat(), "kind": slots["kind"], "total": slots["total"]}
-    for name in ("hospital_level", "location", "referral", "out_of_catalog", "basic_paid"):
-        if name in slots:
-            visit[name] = slots[name]
-    case = {"policy": pack.id, "visits": [visit]}
-    for name in ("insurance", "contribution_tier", "identities", "per_capita_income"):
-        if name in slots:
-            case[name] = slots[name]
-    try:
-        result = settle(case)
-    except InputError as error:
-        return {"answer": f"这笔费用还不能计算：{error.message}", "citations": [], "slots": shown,
-                "follow_up": "请核对金额后再问一次。", "settlement": None}
-    result["assumptions"].insert(0, f"问题里没有说就诊日期，按{pack.name}（{pack.valid_from}至{pack.valid_to}）计算")
-    return {"answer": _bill_words(pack, result, "basic_paid" in slots), "citations": _bill_citations(result), "slots": shown,
-            "follow_up": None, "settlement": result}
+def short_answer(query, sentence: str) -> str | None:
+    """The part of the clause's sentence that speaks to the question ("特困人员给予全额救助"), verbatim;
+    None when that is the whole sentence anyway."""
+    topic = {a for term in query.strong for a in query.alternatives.get(term, (term,)) if len(a) >= 2}
+    topic |= {w for w in query.phrase_words if len(w) >= 2}
+    other = {a for term in query.terms for a in query.alternatives.get(term, (term,)) if len(a) >= 2} - topic
+    parts = [p.strip() for p in re.split(r"[，,：:]", sentence.rstrip("。；;")) if p.strip()]
+
+    def score(part: str) -> int:  # the question's topic counts most; a figure, when one is asked
+        figure = query.asks_figure and (re.search(r"\d", part) or "标准由" in part)
+        return 3 * sum(w in part for w in topic) + sum(w in part for w in other) + (3 if figure else 0)
+
+    scored = [(score(part), i) for i, part in enumerate(parts)]
+    best = max(scored, default=(0, 0))
+    if best[0] == 0 or len(parts) <= 2:
+        return None
+    keep = {best[1]}
+    if query.asks_figure:  # and the part that holds the figure asked for
+        figures = [(sc, i) for sc, i in scored if re.search(r"\d", parts[i]) or "标准由" in parts[i]]
+        if figures:
+            keep.add(max(figures)[1])
+    return "，".join(parts[i] for i in sorted(keep))
 
 
-def _bill_words(pack, result: dict, from_slip: bool) -> str:
-    totals = result["totals"]
-    paid = "，".join(f"{TIER_NAMES[t]} {yuan(totals[t])} 元" for t in TIER_NAMES if totals[t] > 0)
-    who = name_of("identities", result["identity_applied"])
-    words = (f"按{pack.name}估算（{who}）：总费用 {yuan(totals['total'])} 元，"
-             f"{paid or '各项均不支付'}，个人自付约 {yuan(totals['out_of_pocket'])} 元。")
-    if not from_slip:
-        words += "基本医保是按假设的起付线和比例估的，有医院结算单的，说出“医保报了多少”可以算得更准。"
-    return words + "以医院“一站式”结算为准。"
+def _citation(doc_id: str, clause: str, quote: str) -> dict:
+    status = documents()[doc_id].status
+    return {"doc": doc_id, "clause": clause, "quote": quote, "status": status, "status_label": status_label(status)}
 
 
-def _bill_citations(result: dict) -> list[dict]:
-    found = []
-    for visit in result["visits"]:
-        for tier in visit["tiers"]:
-            if tier["amount"] > 0:
-                for citation in tier["citations"]:
-                    item = {**citation, "status": documents()[citation["doc"]].status}
-                    if item not in found:
-                        found.append(item)
-    return found
+def _nothing(slots: dict, state: dict, lead: str) -> dict:
+    return {"answer": f"{lead}{WHERE_TO_ASK}", "citations": [], "slots": _shown(slots), "follow_up": None,
+            "settlement": None, "state": state}
 
 
 def _shown(slots: dict) -> dict:
-    return {k: v for k, v in slots.items() if k != "region"}
-
-
-def _topic_groups(text: str) -> list[tuple[str, tuple[str, ...]]]:
-    """Each policy word of the question with the words the documents use for it."""
-    synonyms = lexicon()["topic_synonyms"]
-    return [(word, (word, *synonyms.get(word, ()))) for word in lexicon()["topics"] if word in text]
-
-
-@lru_cache(maxsize=1)
-def _sentences() -> tuple[tuple[str, str, str, int], ...]:
-    """(doc, clause, sentence, order) for every sentence of every document, in document order."""
-    rows = []
-    for order, doc in enumerate(documents().values()):
-        for clause in doc.clauses:
-            for match in _SENTENCES.finditer(clause.text):
-                sentence = match.group(0).strip()
-                if len(sentence) > 4:
-                    rows.append((doc.id, clause.id, sentence, order))
-    return tuple(rows)
-
-
-def _lookup(text: str, slots: dict) -> dict:
-    groups = _topic_groups(text)
-    preferred = slots.get("policy")
-    scored = []
-    for doc_id, clause_id, sentence, order in _sentences():
-        covered = [word for word, alternatives in groups if any(a in sentence for a in alternatives)]
-        weight = sum(len(word) for word in covered)
-        # one short common word (住院, 门诊) is too loose to answer with
-        if len(covered) >= 2 or (covered and len(covered[0]) >= 4):
-            status = documents()[doc_id].status
-            scored.append((-weight, doc_id != preferred, status != "current", order, doc_id, clause_id, sentence))
-    scored.sort()
-    citations, seen = [], set()
-    for *_, doc_id, clause_id, sentence in scored:
-        if (doc_id, clause_id) in seen:
-            continue
-        seen.add((doc_id, clause_id))
-        citations.append({"doc": doc_id, "clause": clause_id, "quote": sentence,
-                          "status": documents()[doc_id].status})
-        if len(citations) == 3:
-            break
-    if not citations:
-        return _nothing(slots)
-    first = citations[0]
-    doc = documents()[first["doc"]]
-    answer = f"《{doc.title}》{first['clause']}规定：“{first['quote']}”"
-    if doc.status != "current":
-        answer += f"（注意：这份文件是{doc.status_name}，不是现行的报销规则。）"
-    return {"answer": answer, "citations": citations, "slots": _shown(slots), "follow_up": None,
-            "settlement": None}
-
-
-def _nothing(slots: dict) -> dict:
-    return {"answer": "现有的政策文件里没有找到能回答这个问题的规定。可以换个说法再问，或向当地医保经办机构咨询。",
-            "citations": [], "slots": _shown(slots), "follow_up": None, "settlement": None}
+    return {k: v for k, v in slots.items() if k not in ("region", "hospital_named")}

@@ -12,8 +12,8 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from .knowledge.store import documents
-from .lexicon import code_for, lexicon
+from ..knowledge.store import documents
+from ..lexicon import code_for, lexicon
 
 SNIPPET = 60  # characters of context around a match
 SYNONYM_SCORE = 90.0  # a word found only through the lexicon (五保户 → 特困人员)

@@ -1,0 +1,110 @@
+"""`screen --engine columnar|spark`: a roster's members settled by the columnar engine.
+
+The table `screen` writes has the core's words in it (监测提示, 建议申请 and notes are the
+result's flag messages and eligibility text). The columnar path computes numbers only, so: every
+member is settled in columns; a member whose year raises no warning and gets no 救助 has a row
+made of those numbers (its words are empty, as the core's would be); a member with a warning, an
+aid amount, a refused input, or visits in more than one year is settled again by the explained
+core, which writes that member's words. The rows are therefore the core's, by construction, and
+the columns carry the bulk: in a general population most people only have basic and 大病.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import numpy as np
+import pyarrow as pa
+
+from ..errors import InputError
+from ..models import parse_case
+from .cases import table_from_cases
+from .engine import settle_table
+
+AID = ("medical_aid", "tilted_aid", "major_illness_aid", "poverty_fund")
+
+
+def _prepare(members, policy, region, income):
+    """(the members the columns settle, their cases as a table, everything else left to the core)."""
+    from ..roster.members import case_for
+    from ..settlement.api import select_pack
+    cases, persons, policies, rest = [], [], [], []
+    for n, member in enumerate(members):
+        if not member.visits:
+            rest.append(n)
+            continue
+        try:
+            case = parse_case(case_for(member, policy, region, income))
+            if len({v.date.year for v in case.visits}) > 1 or any(
+                    getattr(v, "out_of_catalog_unknown", False) for v in case.visits) or case.contribution_tier == "unknown":
+                raise LookupError  # several years, or unknowns: the core's choice and range
+            pack = select_pack(case)
+        except (InputError, LookupError):
+            rest.append(n)
+            continue
+        cases.append(case)
+        persons.append(n)
+        policies.append(pack.id)
+    table = table_from_cases(cases, persons=persons, policies=policies) if cases else None
+    return table, rest
+
+
+def _rows(members, settled: pa.Table, rest: list[int], policy, region, income, progress):
+    from ..roster.screen import AMOUNT_KEYS, ScreenRow, _core
+    out: dict[int, object] = {}
+    if settled is not None and settled.num_rows:
+        data = {name: settled.column(name).to_numpy(zero_copy_only=False)
+                for name in ("person", *AMOUNT_KEYS, "error")}
+        words = np.zeros(settled.num_rows, dtype=bool)
+        for name in settled.column_names:
+            if name.startswith("flag_"):
+                words |= settled.column(name).fill_null(True).to_numpy(zero_copy_only=False)
+        for name in AID:
+            words |= np.asarray(data[name] > 0) if data[name].dtype != object else np.array(
+                [v is not None and v > 0 for v in data[name]])
+        words |= np.array([e is not None for e in data["error"]])
+        identity = settled.column("identity_applied").to_pylist()
+        policies = settled.column("policy").to_pylist()
+        for i, n in enumerate(data["person"].tolist()):
+            if words[i]:
+                rest.append(n)
+                continue
+            member = members[n]
+            totals = {k: Decimal(int(data[k][i])).scaleb(-2) for k in AMOUNT_KEYS}
+            out[n] = ScreenRow(member.household_id, member.name, member.id_number, member.rows,
+                               len(member.visits), policies[i], identity[i], totals)
+    if progress:
+        progress(len(out), len(members))
+    if rest:
+        rest = sorted(rest)
+        done = len(out)
+
+        def moved(count, _total):
+            if progress:
+                progress(done + count, len(members))
+        for n, row in zip(rest, _core([members[n] for n in rest], policy=policy, region=region,
+                                      per_capita_income=income, progress=moved)):
+            out[n] = row
+    return [out[n] for n in range(len(members))]
+
+
+def screen_columnar(members, *, policy=None, region=None, per_capita_income=None, progress=None, **_options):
+    """ENGINES["columnar"]: one ScreenRow per member, equal to the core's."""
+    income = None if per_capita_income is None else Decimal(per_capita_income)
+    table, rest = _prepare(members, policy, region, income)
+    settled = settle_table(table) if table is not None else None
+    return _rows(members, settled, rest, policy, region, income, progress)
+
+
+def screen_spark(members, *, policy=None, region=None, per_capita_income=None, progress=None, spark=None,
+                 **_options):
+    """ENGINES["spark"]: the same, with the columns settled on Spark (local mode unless given a session)."""
+    from .spark import local_session, screen_dataframe
+    income = None if per_capita_income is None else Decimal(per_capita_income)
+    table, rest = _prepare(members, policy, region, income)
+    settled = None
+    if table is not None:
+        session = spark or local_session()
+        frame = session.createDataFrame(table.to_pandas()) if not hasattr(session, "createDataFrameFromArrow") \
+            else session.createDataFrameFromArrow(table)
+        settled = screen_dataframe(frame).toArrow().sort_by("person")
+    return _rows(members, settled, rest, policy, region, income, progress)

@@ -1,0 +1,201 @@
+"""Prints the columnar engine's speed, Parquet to Parquet, beside OpenFisca on the same people.
+
+    .venv/bin/python benchmarks/screen_columnar.py [--sizes 1000000 10000000] [--workers 2] [--no-openfisca]
+
+For each size: generated person-years of bayannur-2023 (1–4 visits each, in date order, 住院 or
+门诊慢特病, the slip's basic_paid on every visit, one identity or none drawn as the OpenFisca peer
+draws it) are written to Parquet; the columnar engine reads them, settles every visit in order and
+writes one row per person-year to Parquet. Reported: person-years a second over the whole run
+(reading, settling, writing) and the peak resident memory of the run (its own process and worker).
+
+OpenFisca (`../shared/peers/openfisca_bayannur.py`, the bayannur cascade on one summed visit per
+person, float64) runs on the same people, summed, in its own environment (benchmarks/.venv-openfisca,
+created on first use with openfisca-core, because it pins numpy its own way). Reported: its rate for
+the calculation alone (as the peer measures it) and how many people it puts at a different fen than
+the exact engine (summing the visits loses their order; floats lose fen).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+PEER = ROOT.parent / "shared" / "peers" / "openfisca_bayannur.py"
+VENV = ROOT / "benchmarks" / ".venv-openfisca"
+ROW_GROUP = 1_000_000
+
+
+def generate(n: int, folder: Path, seed: int = 1) -> tuple[Path, Path]:
+    """visits.parquet (the engine's input) and persons.parquet (the same people summed, for OpenFisca)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from assistant.knowledge.store import packs
+    from assistant.screening import INPUT_SCHEMA
+
+    order = list(packs()["bayannur-2023"].identity_order)  # the peer's codes 1..7 in this order
+    visits_path, persons_path = folder / f"visits-{n}.parquet", folder / f"persons-{n}.parquet"
+    rng = np.random.default_rng(seed)
+    step = 2_000_000
+    with pq.ParquetWriter(visits_path, INPUT_SCHEMA) as writer:
+        sums = []
+        for first in range(0, n, step):
+            m = min(step, n - first)
+            count = rng.integers(1, 5, m)
+            ident = rng.integers(0, 8, m)                       # 0 ordinary, 1..7 as the peer
+            share = rng.choice([0.4, 0.6], m)
+            owner = np.repeat(np.arange(m), count)
+            rows = len(owner)
+            total = rng.integers(200_000, 60_000_000, m)        # the peer's 2000–600000 yuan, in fen
+            cut = rng.random(rows)
+            part = cut / np.bincount(owner, cut)[owner]
+            visit_total = np.floor(total[owner] * part).astype(np.int64)
+            ooc = (visit_total * 5 + 50) // 100                   # 5 %, to the fen
+            basic = np.round((visit_total - ooc) * share[owner]).astype(np.int64)
+            day = np.sort(rng.integers(0, 365, rows) + owner * 1000) - owner * 1000
+            dates = (np.datetime64("2023-01-01") + day).astype("datetime64[D]")
+            names = np.array([None, *order], dtype=object)
+            identities = pa.ListArray.from_arrays(
+                pa.array(np.append(0, np.cumsum(ident > 0)).astype(np.int32)),
+                pa.array(names[ident[ident > 0]].tolist(), pa.string())).take(pa.array(owner))
+            kinds = np.array(["inpatient", "chronic_outpatient"], dtype=object)[rng.integers(0, 2, rows)]
+            levels = np.array(["level2", "level3"], dtype=object)[rng.integers(0, 2, rows)]
+            table = pa.table({
+                "person": first + owner, "policy": pa.array(["bayannur-2023"] * rows, pa.string()),
+                "insurance": pa.array(["resident"] * rows, pa.string()),
+                "contribution_tier": pa.nulls(rows, pa.string()), "identities": identities,
+                "per_capita_income": np.full(rows, 3_600_000), "rural_per_capita_income": pa.nulls(rows, pa.int64()),
+                "date": pa.array(dates, pa.date32()), "kind": pa.array(kinds, pa.string()),
+                "hospital_level": pa.array(levels, pa.string()), "location": pa.array(["local"] * rows, pa.string()),
+                "referral": pa.array(["referred"] * rows, pa.string()), "total": visit_total,
+                "out_of_catalog": ooc, "category_b": np.zeros(rows, np.int64), "basic_paid": basic,
+            }, schema=INPUT_SCHEMA)
+            writer.write_table(table, row_group_size=ROW_GROUP)
+            sums.append(pa.table({"total": np.bincount(owner, visit_total).astype(np.int64),
+                                  "out_of_catalog": np.bincount(owner, ooc).astype(np.int64),
+                                  "basic_paid": np.bincount(owner, basic).astype(np.int64), "identity": ident}))
+    pq.write_table(pa.concat_tables(sums), persons_path)
+    return visits_path, persons_path
+
+
+def run_engine(visits: Path, out: Path, workers: int) -> dict:
+    """In this process (started fresh for each size, so its peak memory is its own)."""
+    from assistant.screening.parquet import screen_parquet, tune_allocator
+    tune_allocator()
+    start, cpu = time.perf_counter(), _cpu()
+    n = screen_parquet(visits, out, workers=workers)
+    seconds, cpu = time.perf_counter() - start, _cpu() - cpu
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {"person_years": n, "seconds": seconds, "rate": n / seconds, "cpu_seconds": cpu, "cpu_rate": n / cpu,
+            "peak_mib_main": own / 1024, "peak_mib_worker": child / 1024}
+
+
+def _cpu() -> float:
+    """Processor seconds of this process and its finished workers (other agents share the cores)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+OPENFISCA_RUN = r'''
+import sys, time, json, importlib.util
+import numpy as np, pyarrow.parquet as pq
+spec = importlib.util.spec_from_file_location("peer", sys.argv[1]); peer = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(peer)
+from openfisca_core.simulations import SimulationBuilder
+p = pq.read_table(sys.argv[2]).to_pydict()
+total = np.asarray(p["total"], float) / 100; ooc = np.asarray(p["out_of_catalog"], float) / 100
+basic = np.asarray(p["basic_paid"], float) / 100; ident = np.asarray(p["identity"])
+n = len(total); tbs = peer.Bayannur()
+t0 = time.perf_counter()
+sim = SimulationBuilder().build_default_simulation(tbs, n)
+for k, v in (("total", total), ("out_of_catalog", ooc), ("basic_paid", basic), ("identity", ident),
+             ("income", np.full(n, 36000.0))):
+    sim.set_input(k, "2023", v)
+oop = sim.calculate("out_of_pocket", "2023")
+dt = time.perf_counter() - t0
+np.save(sys.argv[3], oop)
+print(json.dumps({"seconds": dt, "rate": n / dt}))
+'''
+
+
+def openfisca_python() -> Path | None:
+    python = VENV / "bin" / "python"
+    if not python.exists():
+        print(f"creating {VENV} with openfisca-core (once)…", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "openfisca-core", "pyarrow"], check=True)
+    return python
+
+
+def run_openfisca(persons: Path, folder: Path, ours: Path) -> dict:
+    import numpy as np
+    import pyarrow.parquet as pq
+    python = openfisca_python()
+    script = folder / "openfisca_run.py"
+    script.write_text(OPENFISCA_RUN, encoding="utf-8")
+    result_path = folder / "openfisca_oop.npy"
+    done = subprocess.run([str(python), str(script), str(PEER), str(persons), str(result_path)],
+                          capture_output=True, text=True, check=True)
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    theirs = np.round(np.load(result_path) * 100).astype(np.int64)
+    exact = pq.read_table(ours, columns=["out_of_pocket"]).column("out_of_pocket").to_numpy()
+    differ = theirs != exact
+    figures.update({"people_at_another_fen": int(differ.sum()), "share_at_another_fen": float(differ.mean()),
+                    "largest_gap_yuan": float(np.abs(theirs - exact).max() / 100)})
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--no-openfisca", action="store_true")
+    parser.add_argument("--engine-only", nargs=3, metavar=("VISITS", "OUT", "WORKERS"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.engine_only:
+        visits, out, workers = args.engine_only
+        print(json.dumps(run_engine(Path(visits), Path(out), int(workers))))
+        return
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
+    with tempfile.TemporaryDirectory(prefix="screen-bench-") as tmp:
+        folder = Path(tmp)
+        for n in args.sizes:
+            started = time.perf_counter()
+            visits, persons = generate(n, folder)
+            print(f"\n{n:,} person-years generated in {time.perf_counter() - started:.1f}s "
+                  f"({visits.stat().st_size / 2**20:.0f} MiB of Parquet)", flush=True)
+            out = folder / f"out-{n}.parquet"
+            done = subprocess.run([sys.executable, __file__, "--engine-only", str(visits), str(out), str(args.workers)],
+                                  capture_output=True, text=True, check=True)
+            engine = json.loads(done.stdout.strip().splitlines()[-1])
+            print(f"columnar, exact, {args.workers} workers, Parquet→Parquet: {engine['rate']:,.0f} person-years/s "
+                  f"({engine['seconds']:.1f}s wall); {engine['cpu_rate']:,.0f} per processor-second "
+                  f"({engine['cpu_seconds']:.1f} processor-seconds); peak memory {engine['peak_mib_main']:,.0f} MiB main, "
+                  f"{engine['peak_mib_worker']:,.0f} MiB largest worker", flush=True)
+            if args.no_openfisca:
+                continue
+            if not PEER.exists():
+                print(f"OpenFisca: {PEER} not found, skipped")
+                continue
+            peer = run_openfisca(persons, folder, out)
+            print(f"OpenFisca (one core, calculation only, one summed visit per person, float64): "
+                  f"{peer['rate']:,.0f} person-years/s ({peer['seconds']:.1f}s); at another fen than the exact "
+                  f"engine: {peer['people_at_another_fen']:,} people ({peer['share_at_another_fen']:.1%}), "
+                  f"largest gap {peer['largest_gap_yuan']:,.2f} yuan", flush=True)
+            for path in (visits, persons, out):
+                path.unlink()
+    print(f"\nload average {os.getloadavg()[0]:.1f} at the end (other processes share these cores)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+"""The 问答 page in Chromium: type a bill, tap the follow-up's choice, see the core's result; then
+open the self-check from it. Every wait is on the app's own markers (run counter, .st-key-* containers)."""
+from decimal import Decimal
+
+import pytest
+
+from assistant.understanding.answer import ask
+
+from .conftest import PHONE
+
+pytestmark = pytest.mark.browser
+
+
+def _type(app, text: str) -> None:
+    box = app.page.locator('[data-testid="stChatInputTextArea"]')
+
+    def typing():
+        box.fill(text)
+        box.press("Enter")
+    app.act(typing)
+
+
+@pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])
+def test_type_a_bill_tap_a_choice_see_the_result(open_app, viewport):
+    app = open_app(viewport, path="chat")
+    app.page.wait_for_selector(".st-key-sc-chat")
+    question = "俺是底保户住院花了三万五能报多少"
+    _type(app, question)
+    app.page.wait_for_selector(".st-key-chat-choices")
+    first = ask(question, region="巴彦淖尔市")
+    shown = [b.inner_text().strip() for b in app.page.locator(".st-key-chat-choices button").all()]
+    assert shown == first["choices"]
+    app.act(app.page.locator(".st-key-chat-choices button").filter(has_text="二级").first.click)
+    app.page.wait_for_selector('[data-testid="chat-out-of-pocket"]')
+    expected = ask("二级", region="巴彦淖尔市", state=first["state"])["settlement"]
+    assert app.amount('[data-testid="chat-out-of-pocket"]') == expected["totals"]["out_of_pocket"]
+    tiers = app.tier_amounts()
+    for (visit, tier), amount in tiers.items():
+        assert amount == next(t["amount"] for t in expected["visits"][visit - 1]["tiers"] if t["tier"] == tier)
+    assert tiers[(1, "medical_aid")] > Decimal("0")
+    app.assert_chinese_renders()
+    app.screenshot("phone-chat-bill")
+    app.act(app.page.locator(".st-key-chat_check button").first.click)
+    app.page.wait_for_selector('[data-testid="stChatInput"]', state="detached")

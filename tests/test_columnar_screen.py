@@ -1,0 +1,32 @@
+"""`screen` with the columnar engine (the default) gives the core's rows, member by member."""
+import pyarrow.parquet as pq
+
+from assistant.roster.members import Member
+from assistant.roster.screen import DEFAULT_ENGINE, screen
+from assistant.screening.synthetic import generate
+
+from columnar_reference import cases_of
+
+
+def _members(n: int, seed: int) -> list[Member]:
+    out = []
+    for person, case in cases_of(generate(n, seed=seed, max_visits=4, invalid_share=0.01)):
+        out.append(Member(f"H{person // 3:05d}", f"成员{person}", f"15280119800101{person:04d}",
+                          tuple(case["identities"]), case.get("insurance"), case.get("contribution_tier"),
+                          tuple(case["visits"]), tuple(range(2, 2 + len(case["visits"]))), (1,)))
+    out.append(Member("H99999", "没有就诊", "", (), None, None, (), (), (9,)))
+    return out
+
+
+def test_columnar_is_the_default_and_gives_the_core_rows():
+    assert DEFAULT_ENGINE == "columnar"
+    for policy in ("bayannur-2023", "tianjin-2023"):
+        members = _members(600, seed=11 if policy.startswith("b") else 12)
+        members = [m for m in members]
+        want = screen(members, policy=policy, engine="core", workers=1)
+        seen = []
+        got = screen(members, policy=policy, progress=lambda done, total: seen.append((done, total)))
+        assert got == want
+        assert seen[-1] == (len(members), len(members))
+        assert sum(1 for row in got if row.error) > 0  # refusals come through with their row numbers
+        assert sum(1 for row in got if not row.error and not row.monitoring and not row.notes) > 50

@@ -1,0 +1,181 @@
+"""The workspace pages through AppTest: set-up, login, a cadre's villages only, the version check
+as the second cadre sees it, the what-if, deleting a household for good; never in kiosk mode."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+from sqlmodel import select
+from streamlit.testing.v1 import AppTest
+
+from assistant.ledger import Ledger, settling
+from assistant.ledger import households as book
+from assistant.ledger.tables import Household, Member, Visit
+from conftest import ROOT
+
+from ledger_helpers import PASSWORD, family, staff
+
+PAGE = str(ROOT / "views" / "workspace.py")
+
+
+@pytest.fixture
+def ledger(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.delenv("SANCHONG_ADMIN_USER", raising=False)
+    opened = Ledger(url)
+    yield opened
+    opened.dispose()
+
+
+def _run(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _submit(at: AppTest, label: str) -> AppTest:
+    next(b for b in at.button if b.label == label).click()
+    return _run(at)
+
+
+def _signed_in(username: str) -> AppTest:
+    at = _run(AppTest.from_file(PAGE, default_timeout=60))
+    at.text_input(key="ws_login_user").input(username)
+    at.text_input(key="ws_login_password").input(PASSWORD)
+    return _submit(at, "登录")
+
+
+def _text(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_the_first_run_asks_for_the_admin_then_the_login(ledger):
+    at = _run(AppTest.from_file(PAGE, default_timeout=60))
+    assert [t.label for t in at.text_input][:1] == ["登录名"] and "设置管理员账号" in at.subheader[0].value
+    at.text_input(key="ws_setup_user").input("admin")
+    at.text_input(key="ws_setup_password").input(PASSWORD)
+    at.text_input(key="ws_setup_again").input(PASSWORD)
+    _submit(at, "创建管理员")
+    assert at.session_state["ws_actor"].is_admin
+    assert "账号管理" in at.radio(key="ws_section").options
+    fresh = _run(AppTest.from_file(PAGE, default_timeout=60))
+    assert "登录" in fresh.subheader[0].value
+
+
+def test_a_wrong_password_is_refused_without_saying_which_part(ledger):
+    staff(ledger)
+    at = _run(AppTest.from_file(PAGE, default_timeout=60))
+    at.text_input(key="ws_login_user").input("wang")
+    at.text_input(key="ws_login_password").input("not-the-password")
+    _submit(at, "登录")
+    assert "ws_actor" not in at.session_state
+    assert [e.value for e in at.error] == ["登录名或密码不对，请重新输入。忘记密码请找管理员重设。"]
+
+
+def test_a_cadre_sees_only_their_villages_and_no_account_management(ledger):
+    people = staff(ledger)
+    mine = family(ledger, people.wang)
+    other = family(ledger, people.liu, code="S001", village="胜利村")
+    at = _signed_in("wang")
+    assert at.radio(key="ws_section").options == ["农户", "导入花名册", "知识更新", "操作记录"]
+    keys = {b.key for b in at.button}
+    assert f"ws_open_{mine['household']}" in keys and f"ws_open_{other['household']}" not in keys
+
+
+def test_the_household_shows_totals_who_is_flagged_and_the_clause(ledger):
+    people = staff(ledger)
+    ids = family(ledger, people.wang)
+    at = _signed_in("wang")
+    at.button(key=f"ws_open_{ids['household']}").click()
+    _run(at)
+    with ledger.session() as s:
+        expected = settling.household_year(s, people.wang, ids["household"], 2023, store=False)
+    shown = re.search(r'data-testid="ws-household-oop" data-amount="([\d.]+)"', _text(at)).group(1)
+    assert Decimal(shown) == expected.totals["out_of_pocket"]
+    text = _text(at)
+    assert "因病返贫监测" in text and "第十条" in text and "第十一条" in text
+    assert "150802" not in text.replace("1508**********", "")  # ID numbers masked on the page
+    at.button(key=f"ws_view_{ids['father']}").click()
+    _run(at)
+    assert re.search(r'data-testid="ws-member-oop" data-amount="([\d.]+)"', _text(at))
+
+
+def test_what_if_another_stay_is_settled_and_not_saved(ledger):
+    people = staff(ledger)
+    ids = family(ledger, people.wang)
+    at = _signed_in("wang")
+    at.button(key=f"ws_open_{ids['household']}").click()
+    _run(at)
+    at.button(key=f"ws_view_{ids['father']}").click()
+    _run(at)
+    at.text_input(key=f"ws_wi_total_{ids['father']}").input("20000")
+    _submit(at, "算一算")
+    said = next(m.value for m in at.markdown if "再住一次院" in m.value and "比现在多" in m.value)
+    with ledger.session() as s:
+        year = settling.household_year(s, people.wang, ids["household"], 2023, store=False)
+        father = next(i for i in year.members if i.member.id == ids["father"])
+        case = {**father.case, "visits": [*father.case["visits"], {
+            "date": "2023-08-01", "kind": "inpatient", "hospital_level": "level3", "location": "local",
+            "referral": "referred", "total": "20000"}]}
+        from assistant.settlement import settle
+        more = settle(case)["totals"]["out_of_pocket"] - father.result["totals"]["out_of_pocket"]
+        assert f"比现在多 **{more:,.2f} 元**" in said
+        assert len(s.exec(select(Visit)).all()) == 3  # nothing saved
+
+
+def test_the_second_cadre_is_told_what_changed_and_nothing_is_overwritten(ledger):
+    people = staff(ledger)
+    ids = family(ledger, people.wang)
+    at = _signed_in("zhao")
+    at.button(key=f"ws_open_{ids['household']}").click()
+    _run(at)
+    # while zhao looks at the household, wang saves a change
+    with ledger.session() as s:
+        book.update_household(s, people.wang, ids["household"], ids["version"], address="红星村一组")
+    at.text_input(key=f"ws_h_address_{ids['household']}").input("红星村二组")
+    _submit(at, "保存")
+    conflict = [e.value for e in at.error]
+    assert any("已有人保存了修改" in e for e in conflict), conflict
+    assert "wang 修改了户“H001”：地址：（空） → 红星村一组" in _text(at)
+    with ledger.session() as s:
+        assert s.get(Household, ids["household"]).address == "红星村一组"
+    # the page now shows the latest version: saving again goes through
+    _submit(at, "保存")
+    with ledger.session() as s:
+        assert s.get(Household, ids["household"]).address == "红星村二组"
+
+
+def test_deleting_a_household_says_it_is_gone_for_good(ledger):
+    people = staff(ledger)
+    ids = family(ledger, people.wang)
+    at = _signed_in("wang")
+    at.button(key=f"ws_open_{ids['household']}").click()
+    _run(at)
+    assert at.button(key=f"ws_del_{ids['household']}").disabled
+    at.checkbox(key=f"ws_del_sure_{ids['household']}").check()
+    _run(at)
+    at.button(key=f"ws_del_{ids['household']}").click()
+    _run(at)
+    assert any("已永久删除户编号 H001：3 位成员、3 条就诊记录" in s.value and "无法恢复" in s.value for s in at.success)
+    with ledger.session() as s:
+        assert s.exec(select(Household)).all() == [] and s.exec(select(Member)).all() == []
+
+
+def test_kiosk_mode_never_shows_the_workspace(ledger):
+    staff(ledger)
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["app_kiosk"] = True
+    _run(at)
+    assert not at.text_input and "自助机模式下不提供工作台" in at.info[0].value
+    for kiosk in ("0", "1"):
+        app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        app.query_params["kiosk"] = kiosk
+        _run(app)
+        if kiosk == "0":  # a cadre's browser: the page is there and asks to log in
+            _run(app.switch_page("views/workspace.py"))
+            assert any("设置管理员账号" in h.value or "登录" in h.value for h in app.subheader)
+        else:  # a kiosk: the page is not even registered
+            with pytest.raises(ValueError, match="Could not find a navigation page"):
+                app.switch_page("views/workspace.py")
