@@ -111,3 +111,16 @@ def test_file_names_carry_the_masked_person_and_the_date():
     assert summary_filename(None, day) == "三重保障明白纸_2023-07-01.pdf"
     assert summary_filename("王小明", day) != summary_filename("李四", day)
     assert summary_filename("王小明", day, family=True).startswith(f"三重保障家庭明白纸_{masked('王小明')}")
+
+
+@needs
+def test_the_page_as_a_picture_for_phones_that_cannot_download(one_stay):
+    from assistant.selfcheck.summary_pdf import summary_png
+    path, _ = one_stay
+    image = summary_png(path.read_bytes(), dpi=60)
+    assert image and image[:8] == b"\x89PNG\r\n\x1a\n"
+    from io import BytesIO
+
+    from PIL import Image
+    width, height = Image.open(BytesIO(image)).size
+    assert abs(height / width - 297 / 210) < 0.01  # the A4 page, upright

@@ -61,8 +61,24 @@ def kiosk() -> bool:
 
 
 def is_cadre() -> bool:
-    """A cadre signed in to the workspace (it sets `app_cadre`) sees formulas open by default."""
-    return bool(st.session_state.get("app_cadre")) and not kiosk()
+    """A cadre signed in to the workspace (`ws_actor`) sees formulas open by default (never on a kiosk)."""
+    state = st.session_state
+    return bool(state.get("app_cadre") or state.get("ws_actor")) and not kiosk()
+
+
+def scroll_to(selector: str, token: str) -> None:
+    """Bring an element into view once per `token` (a new clause opened far down the page)."""
+    st.html(f"""<div data-testid="sc-scroll" data-token="{html.escape(token)}" style="display:none"></div><script>
+(function () {{
+  var selector = {json.dumps(selector)}, tries = 0;
+  var go = function () {{
+    var target = document.querySelector(selector);
+    if (target) {{ target.scrollIntoView({{ behavior: "smooth", block: "start" }}); return; }}
+    if (tries++ < 40) setTimeout(go, 50);
+  }};
+  go();
+}})();
+</script>""", unsafe_allow_javascript=True)
 
 
 def kiosk_params() -> dict:

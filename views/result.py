@@ -16,7 +16,8 @@ from assistant.selfcheck.compare import compare_identities, compare_referral
 from assistant.selfcheck.present import (ASSUMPTION_HELP, bar_html, money, paid_total, person_line,
                                          share, tier_help, tier_name)
 from assistant.selfcheck.speech import SpeechUnavailable, speak, spoken_text
-from assistant.selfcheck.summary_pdf import range_line, summary_filename, summary_pdf, threshold_lines, tier_rows
+from assistant.selfcheck.summary_pdf import (range_line, summary_filename, summary_pdf, summary_png, threshold_lines,
+                                             tier_rows)
 from assistant.settlement import settle
 from assistant.jsonio import dumps
 from views import common
@@ -209,6 +210,14 @@ def show_take_away(found: dict, answers: dict) -> None:
                                    on_click="ignore")
             else:
                 _print_button(found, url)
+        if not common.kiosk():
+            with st.expander("在微信里打开？把明白纸存成图片", key="sc_pdf_image", on_change="rerun"):
+                if ss.get("sc_pdf_image"):
+                    image = summary_png(_pdf(found, url))
+                    if image:
+                        st.image(image, caption="长按图片，选“保存图片”或“发送给朋友”")
+                    else:
+                        st.caption("这台服务器不能把明白纸转成图片，请用上面的“下载明白纸（PDF）”。")
         audio = ss.get(AUDIO)
         if isinstance(audio, bytes):
             st.audio(audio, format="audio/wav", autoplay=True)
@@ -230,7 +239,11 @@ def _speak(result: dict) -> None:
 
 
 def _pdf(found: dict, url: str) -> bytes:
-    return summary_pdf(found["result"], found["case"], notes=found["notes"], reopen_url=url)
+    """The 明白纸 for these answers (made once per result; kept only in this session's memory)."""
+    if found.get("pdf_url") != url:
+        found["pdf"] = summary_pdf(found["result"], found["case"], notes=found["notes"], reopen_url=url)
+        found["pdf_url"] = url
+    return found["pdf"]
 
 
 def _print_button(found: dict, url: str) -> None:

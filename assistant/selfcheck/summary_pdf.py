@@ -300,3 +300,23 @@ def _render(parts: dict, fonts: tuple[str, str]) -> tuple[bytes, int]:
                             creator="三重保障助手")
     doc.build(story)
     return out.getvalue(), doc.page
+
+
+def summary_png(pdf: bytes, dpi: int = 110) -> bytes | None:
+    """The 明白纸 as a picture, for phones whose browser cannot download a file (WeChat's): a long press
+    saves it. Drawn by poppler's pdftoppm when it is installed; None otherwise (the PDF still works)."""
+    import shutil
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    program = shutil.which("pdftoppm")
+    if program is None:
+        return None
+    with tempfile.TemporaryDirectory() as folder:  # removed at once: nothing of the person stays on disk
+        source = Path(folder) / "page.pdf"
+        source.write_bytes(pdf)
+        done = subprocess.run([program, "-r", str(dpi), "-png", "-singlefile", str(source), str(Path(folder) / "page")],
+                              capture_output=True, timeout=30)
+        image = Path(folder) / "page.png"
+        return image.read_bytes() if done.returncode == 0 and image.exists() else None

@@ -275,3 +275,30 @@ def test_the_kiosk_warns_before_it_forgets(browser, server):
     app.wait_idle()
     assert "a=" not in app.page.url
     app.page.context.close()
+
+
+def test_opening_a_clause_from_the_search_scrolls_to_it(browser, server):
+    app = new_app(browser, server, PHONE, touch=True)
+    app.open(path="documents")
+    app.page.wait_for_selector(".st-key-sc-documents")
+    app.fill("doc_w_doc_query", "五保户 住院")
+    app.page.wait_for_selector(".st-key-sc-hit-0")
+    app.press("doc_open_0")
+    app.page.wait_for_selector(".st-key-sc-focused-clause")
+    app.page.wait_for_function(  # in view, without the person scrolling
+        "() => { const r = document.querySelector('.st-key-sc-focused-clause').getBoundingClientRect();"
+        " return r.top >= -1 && r.top < window.innerHeight * 0.6; }")
+    app.screenshot("phone-documents-opened-clause")
+    app.page.context.close()
+
+
+def test_the_result_offers_the_page_as_a_picture_for_wechat(browser, server):
+    app = new_app(browser, server, PHONE, touch=True)
+    app.open()
+    walk_to_result(app, "phone-picture", kiosk=False, min_font=16, min_target=48)
+    app.act(lambda: app.page.locator(".st-key-sc_pdf_image summary").tap())
+    image = app.page.locator(".st-key-sc_pdf_image img").first
+    image.wait_for()
+    size = image.evaluate("img => [img.naturalWidth, img.naturalHeight]")
+    assert size[0] > 300 and abs(size[1] / size[0] - 297 / 210) < 0.01
+    app.page.context.close()
