@@ -161,3 +161,25 @@ def test_refused_person_years_say_why_and_the_others_settle():
             settle(refused)
     unknown = settle_table(table_from_cases([good], policies=["nowhere-2023"])).to_pylist()[0]
     assert "nowhere-2023" in unknown["error"]
+
+
+def test_parquet_to_parquet_in_slices_of_whole_persons_on_two_workers(tmp_path):
+    import pyarrow.parquet as pq
+    from assistant.screening.parquet import person_slices, screen_parquet
+    visits = generate(3000, seed=5, max_visits=6)
+    pq.write_table(visits, tmp_path / "visits.parquet", row_group_size=1000)
+    slices = person_slices(tmp_path / "visits.parquet", rows=700)
+    persons = visits.column("person").to_numpy()
+    assert len(slices) > 5 and all(persons[a - 1] != persons[a] for a, _ in slices[1:])  # no person cut in two
+    assert screen_parquet(tmp_path / "visits.parquet", tmp_path / "out.parquet", workers=2, rows=700) == 3000
+    assert pq.read_table(tmp_path / "out.parquet").equals(settle_table(visits))
+
+
+def test_a_pack_using_what_the_compiler_does_not_know_is_left_to_the_core():
+    import copy
+    from assistant.screening.compiled import CompiledPack, UnsupportedPack
+    from assistant.knowledge.store import packs
+    pack = copy.deepcopy(packs()["bayannur-2023"])
+    pack.tiers[0].rules[0].groups[0].__dict__["cap_share"] = Decimal("0.1")  # a rule kind the core might learn
+    with pytest.raises(UnsupportedPack, match="cap_share"):
+        CompiledPack(pack)

@@ -152,8 +152,11 @@ def keep(session: Session, member_id: int, year: int, result: dict | None, *,
         if row is not None:
             session.delete(row)
         return None
+    values = record(member_id, year, result)
+    if row is not None and row.result == values["result"] and row.pack_version == values["pack_version"]:
+        return row  # the same figures from the same knowledge: nothing to write
     row = row or SettledYear(member_id=member_id, year=year)
-    for key, value in record(member_id, year, result).items():
+    for key, value in values.items():
         setattr(row, key, value)
     session.add(row)
     return row

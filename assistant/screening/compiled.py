@@ -39,6 +39,8 @@ def to_fen(value: Decimal) -> int:
 
 def half_up(numerator, den: int):
     """round(numerator / den) half up, for numerator ≥ 0 (arrays or ints): money.fen in integers."""
+    if den % 2 == 0:
+        return (numerator + den // 2) // den
     return (2 * numerator + den) // (2 * den)
 
 
@@ -53,10 +55,58 @@ class Schedule:
     limit: int                    # annual limit in fen, NO_LIMIT for none
 
 
+class UnsupportedPack(ValueError):
+    """A pack uses something this compiler does not know: it is settled by the explained core only."""
+
+
+# What the compiler reads from each part of a pack. A part that fills in any other field (a new
+# kind of rule the core has learnt) makes the pack unsupported rather than silently mis-settled.
+KNOWN = {
+    "tier": {"tier", "name", "citations", "rules", "not_for"},
+    "rule": {"kinds", "insurance", "conditions", "groups", "reading"},
+    "group": {"identities", "deductible", "deductible_of", "ratio", "bands", "limit", "limit_note"},
+    "basic": {"insurance", "kinds", "contribution_tier", "deductible", "deductible_mode", "deductible_group",
+              "ratio", "limit", "limit_group", "citations", "reading"},
+    "flag": {"code", "type", "share", "statistic", "identities", "kinds", "message", "citations"},
+    "condition": {"field", "in_", "not_in", "flag", "message", "citations"},
+}
+
+
+def _check_supported(pack) -> None:
+    def check(part, kind: str, where: str):
+        extra = [k for k, v in vars(part).items() if not k.startswith("_") and v is not None and k not in KNOWN[kind]]
+        if extra:
+            raise UnsupportedPack(f"{pack.id}: {where} uses {', '.join(extra)}")
+    for rule in pack.basic.rules:
+        check(rule, "basic", "a basic rule")
+    for tier in pack.tiers:
+        check(tier, "tier", f"tier {tier.tier}")
+        for rule in tier.rules:
+            check(rule, "rule", f"a rule of {tier.tier}")
+            for group in rule.groups:
+                check(group, "group", f"a group of {tier.tier}")
+            for condition in rule.conditions:
+                check(condition, "condition", f"a condition of {tier.tier}")
+                if condition.field not in ("referral", "location"):
+                    raise UnsupportedPack(f"{pack.id}: a condition on {condition.field}")
+    for rule in pack.flags:
+        check(rule, "flag", f"flag {rule.code}")
+        if rule.type not in ("burden_above", "out_of_catalog_share"):
+            raise UnsupportedPack(f"{pack.id}: flag type {rule.type}")
+        if rule.statistic is not None and rule.statistic not in STATISTICS:
+            raise UnsupportedPack(f"{pack.id}: flag statistic {rule.statistic}")
+    for tier in pack.tiers:
+        for rule in tier.rules:
+            for group in rule.groups:
+                if group.deductible_of is not None and group.deductible_of not in STATISTICS:
+                    raise UnsupportedPack(f"{pack.id}: a 起付线 as a share of {group.deductible_of}")
+
+
 class CompiledPack:
     """Arrays indexed [epoch, …] for every lookup the explained core makes while settling."""
 
     def __init__(self, pack):
+        _check_supported(pack)
         self.pack = pack
         self.id = pack.id
         self.identity_order = tuple(pack.identity_order)
@@ -256,6 +306,7 @@ class CompiledPack:
                 "sid": sid.astype(np.int32), "fixed": flat("fixed", 0), "share": share,
                 "statistic": np.maximum(flat("statistic", 0), 0), "has_share": bool((share >= 0).any()),
                 "limit": np.where(limit >= 0, limit, NEVER),
+                "limit_scaled": np.where(limit >= 0, limit, NEVER) * self.den,  # compared with F's numerator
                 "slot": np.append(np.repeat(np.arange(E * n_rules) % n_rules, n_groups), n_rules),
                 "n_slots": n_rules + 1,
                 "uppers": [np.ascontiguousarray(uppers[:, b]) for b in range(n_bands)],
@@ -272,7 +323,9 @@ class CompiledPack:
                  "group": np.where(has, self.basic_group[rr], self.kind_group[k]), "no_rule": ~has,
                  "deductible": self.basic_deductible[e, rr, v], "ratio": np.where(has, self.basic_ratio[e, rr, v], 0),
                  "limit": np.where(has & (limit >= 0), limit, NEVER)}
-        found = self.__dict__["_classes"] = {"tiers": tiers, "flags": flags, "basic": basic}
+        ordinary = [t for t, table in enumerate(tiers) if (table["sid"][:, 0] != len(table["fixed"]) - 1).any()]
+        found = self.__dict__["_classes"] = {"tiers": tiers, "flags": flags, "basic": basic,
+                                             "ordinary_tiers": ordinary}  # the tiers an ordinary insuree can reach
         return found
 
     def epoch_of(self, days: np.ndarray) -> np.ndarray:
@@ -350,8 +403,23 @@ _COMPILED: dict[str, tuple] = {}
 
 
 def compiled(pack) -> CompiledPack:
-    """The compiled form of a pack object, rebuilt when the knowledge reloads (a new object)."""
+    """The compiled form of a pack object, rebuilt when the knowledge reloads (a new object).
+    UnsupportedPack when the pack uses what this compiler does not know."""
     found = _COMPILED.get(pack.id)
     if found is None or found[0] is not pack:
-        found = _COMPILED[pack.id] = (pack, CompiledPack(pack))
+        try:
+            built = CompiledPack(pack)
+        except UnsupportedPack as error:
+            built = error
+        found = _COMPILED[pack.id] = (pack, built)
+    if isinstance(found[1], UnsupportedPack):
+        raise found[1]
     return found[1]
+
+
+def supported(pack) -> bool:
+    try:
+        compiled(pack)
+    except UnsupportedPack:
+        return False
+    return True

@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 from ..knowledge.store import packs
 from ..knowledge.store import tier_codes
 from .compiled import (DEFAULTS, INSURANCES, KINDS, LEVELS, LOCATIONS, REFERRALS, CompiledPack,
-                       compiled, half_up)
+                       compiled, half_up, supported)
 
 MAX_FEN = 10_000_000 * 100   # models.ABSURD_AMOUNT in fen
 MAX_VISITS = 366             # models.MAX_VISITS
@@ -47,7 +47,7 @@ def flag_codes() -> tuple[str, ...]:
     """Every flag any settling pack can raise: one boolean column each, the same for every batch."""
     codes = set()
     for pack in packs().values():
-        if getattr(pack, "settles", True):
+        if getattr(pack, "settles", True) and supported(pack):
             codes.update(compiled(pack).flag_codes)
     return tuple(sorted(codes))
 
@@ -150,6 +150,9 @@ def settle_table(table: pa.Table) -> pa.Table:
         pack = available.get(name) if name else None
         if pack is None or not getattr(pack, "settles", True):
             error[mask] = (f"没有可计算的政策“{name}”，请核对政策编号。" if name else "请填写政策编号（policy）。")
+            continue
+        if not supported(pack):
+            error[mask] = f"“{pack.name}”暂不支持批量计算，请逐人计算（--engine core）。"
             continue
         cp = compiled(pack)
         every = np.flatnonzero(mask)
@@ -271,49 +274,106 @@ def _settle_pack(cp: CompiledPack, c: dict, starts: np.ndarray, counts: np.ndarr
             has = column < n_cand_py[holders] - 1
             cand_ident[cand_first[holders[has]] + column] = listed[has, column]
 
-    # wavefront layout: candidates by number of visits (most first); rows by visit rank, then candidate
+    # settle every candidate's year; ordinary candidates only on the tiers that cover an ordinary insuree
+    classes = cp.visit_classes()
+    row_data = _row_data(cp, c, rows, year_epoch, kind, ins, ref, loc, level, contribution[py_of_row], scope)
     cand_count = np.where(bad_py, 0, counts)[cand_py]
-    by_length = np.argsort(-cand_count, kind="stable")
-    sorted_count = cand_count[by_length]
+    n_tiers = len(classes["tiers"])
+    cand_sums = np.zeros((1 + n_tiers, n_cand), dtype=np.int64)
+    cand_flags = np.zeros(n_cand, dtype=np.int64)
+    ordinary = cand_ident == 0
+    for population, tier_ids in ((~ordinary, range(n_tiers)), (ordinary, classes["ordinary_tiers"])):
+        chosen = np.flatnonzero(population)
+        if len(chosen):
+            sums, flags = _wavefront(cp, classes, row_data, first[cand_py[chosen]], cand_count[chosen],
+                                     cand_ident[chosen], list(tier_ids))
+            cand_sums[:, chosen] = sums
+            cand_flags[chosen] = flags
+
+    # choose per person-year (least out_of_pocket, then the pack's order)
+    py_total = np.add.reduceat(total, first) if n_py else total[:0]
+    py_scope = np.add.reduceat(scope, first) if n_py else scope[:0]
+    oop = py_total[cand_py] - cand_sums.sum(axis=0)
+    if len(holders):
+        least = np.minimum.reduceat(oop, cand_first)
+        best_rows = np.flatnonzero(oop == least[cand_py])
+        best = best_rows[np.append(True, cand_py[best_rows][1:] != cand_py[best_rows][:-1])]
+    else:
+        best = np.arange(n_py)
+    winner_ident = cand_ident[best]
+
+    result = {"total": py_total, "policy_scope": py_scope, "out_of_pocket": oop[best]}
+    for name in tier_codes():
+        result[name] = np.zeros(n_py, dtype=np.int64)
+    result["basic"] = cand_sums[0, best]
+    for t, name in enumerate(cp.tier_names):
+        result[name] = cand_sums[1 + t, best]
+    bits = cand_flags[best]
+    bits |= np.where(foreign, 1 << cp.not_in_policy, 0)
+    bits |= _pack_flags(cp, c, rows, counts, first, year_epoch, winner_ident, result, level, kind, total, ooc,
+                        row_data["statistics"])
+    result["flags"] = {code: ((bits >> n) & 1).astype(bool) & ~bad_py for n, code in enumerate(cp.flag_codes)}
+    names = np.array([None, *cp.identity_order], dtype=object)
+    result["identity"] = np.where(bad_py, None, names[winner_ident])
+    result["error"] = error
+    for name in AMOUNTS:
+        result[name] = np.where(bad_py, 0, result[name])
+    return result
+
+
+def _row_data(cp, c, rows, year_epoch, kind, ins, ref, loc, level, contribution, scope) -> dict:
+    """Per visit row, what the wavefront reads: its classes, scope, slip and statistics."""
+    visit_class = (((year_epoch * len(KINDS) + kind) * len(INSURANCES) + ins) * len(REFERRALS) + ref) * len(LOCATIONS) + loc
+    basic_class = (((year_epoch * len(INSURANCES) + ins) * len(cp.contribution_values) + contribution)
+                   * len(KINDS) + kind) * len(LEVELS) + level
+    return {"visit_class": visit_class, "basic_class": basic_class.astype(np.int32), "scope": scope,
+            "slip": np.where(c["slip_given"][rows], c["basic_paid"][rows], -1),
+            "statistics": [np.where(c[name][rows] >= 0, c[name][rows], cp.statistics[year_epoch, n])
+                           for n, name in enumerate(("per_capita_income", "rural_per_capita_income"))]}
+
+
+def _wavefront(cp, classes, row_data, row_start, count, ident, tier_ids) -> tuple[np.ndarray, np.ndarray]:
+    """(sums [basic + each tier, candidate], warning bits per candidate) for candidates given by their
+    first row, number of visits and identity column; tiers not in tier_ids pay nothing here."""
+    den = cp.den
+    n_cand = len(count)
+    n_id = len(cp.identity_order)
+    # wavefront layout: candidates by number of visits (most first); rows by visit rank, then candidate
+    by_length = np.argsort(-count, kind="stable")
+    sorted_count = count[by_length]
     max_rank = int(sorted_count[0]) if n_cand else 0
     active = np.searchsorted(-sorted_count, -np.arange(max_rank), side="left")  # candidates with a k-th visit
     offsets = np.append(0, np.cumsum(active))
-    row_start = first[cand_py[by_length]]
-    w_row = np.concatenate([row_start[:a] + k for k, a in enumerate(active)]) if max_rank else np.zeros(0, np.int64)
-    w_ident = np.concatenate([cand_ident[by_length[:a]] for a in active]) if max_rank else np.zeros(0, np.int64)
-    n_w = len(w_row)
+    starts = row_start[by_length]
+    w_row = np.concatenate([starts[:a] + k for k, a in enumerate(active)]) if max_rank else np.zeros(0, np.int64)
+    w_ident = np.concatenate([ident[by_length[:a]] for a in active]) if max_rank else np.zeros(0, np.int64)
 
     # every lookup: one small table per question, indexed by the visit's class (and the identity)
-    classes = cp.visit_classes()
-    n_idents = n_id + 1
-    visit_class = (((year_epoch * len(KINDS) + kind) * len(INSURANCES) + ins) * len(REFERRALS) + ref) * len(LOCATIONS) + loc
-    w_class = (visit_class[w_row] * n_idents + w_ident).astype(np.int32)
-    basic_class = (((year_epoch * len(INSURANCES) + ins) * len(cp.contribution_values) + contribution[py_of_row])
-                   * len(KINDS) + kind) * len(LEVELS) + level
-    w_basic = basic_class[w_row].astype(np.int32)
-    w_scope = scope[w_row]
-    slip_paid = np.where(c["slip_given"][rows], c["basic_paid"][rows], -1)[w_row]
+    w_class = (row_data["visit_class"][w_row] * (n_id + 1) + w_ident).astype(np.int32)
+    w_basic = row_data["basic_class"][w_row]
+    w_scope = row_data["scope"][w_row]
+    slip_paid = row_data["slip"][w_row]
     b = classes["basic"]
     row_flags = classes["flags"].reshape(-1)[w_class]
-    statistics = [np.where(c[name][rows] >= 0, c[name][rows], cp.statistics[year_epoch, n])
-                  for n, name in enumerate(("per_capita_income", "rural_per_capita_income"))]
+    statistics = row_data["statistics"]
     tiers = []
-    for table in classes["tiers"]:
+    for t in tier_ids:
+        table = classes["tiers"][t]
         sid = table["sid"].reshape(-1)[w_class]
         deductible = None
         if table["has_share"]:  # a share of the year's statistic, the case's own figure when it gave one
             share = table["share"][sid]
             stat = np.where(table["statistic"][sid] == 0, statistics[0][w_row], statistics[1][w_row])
             deductible = np.where(share >= 0, half_up(stat * np.maximum(share, 0), den), table["fixed"][sid])
-        tiers.append((table, sid, deductible))
+        tiers.append((t, table, sid, deductible))
 
     # the year, visit rank by visit rank: the core's state, for every candidate at once
     n_keys, n_groups = len(cp.deductible_keys), len(cp.limit_groups)
     deductible_used = np.zeros(n_keys * n_cand, dtype=np.int64)
     limit_paid = np.zeros(n_groups * n_cand, dtype=np.int64)
-    accumulated = [np.zeros(t["n_slots"] * n_cand, dtype=np.int64) for t, _, _ in tiers]
-    tier_paid = [np.zeros(t["n_slots"] * n_cand, dtype=np.int64) for t, _, _ in tiers]
-    sums = np.zeros((1 + len(tiers), n_cand), dtype=np.int64)   # basic, then each tier, per sorted candidate
+    accumulated = [np.zeros(table["n_slots"] * n_cand, dtype=np.int64) for _, table, _, _ in tiers]
+    tier_paid = [np.zeros(table["n_slots"] * n_cand, dtype=np.int64) for _, table, _, _ in tiers]
+    sums = np.zeros((1 + len(classes["tiers"]), n_cand), dtype=np.int64)   # per sorted candidate
     for k, a in enumerate(active):
         w = slice(offsets[k], offsets[k + 1])
         j = np.arange(a)
@@ -346,10 +406,10 @@ def _settle_pack(cp: CompiledPack, c: dict, starts: np.ndarray, counts: np.ndarr
         sums[0, :a] += basic
         remaining = sc - basic
         # later tiers (banded.payment): round(F(accumulated base)) − paid so far, capped by the base
-        for t, (table, sids, deductibles) in enumerate(tiers):
+        for n, (t, table, sids, deductibles) in enumerate(tiers):
             sid = sids[w]
             slot = table["slot"][sid] * n_cand + j
-            before, paid_before = accumulated[t][slot], tier_paid[t][slot]
+            before, paid_before = accumulated[n][slot], tier_paid[n][slot]
             after = before + remaining
             lower = table["fixed"][sid] if deductibles is None else deductibles[w]
             uppers, ratios = table["uppers"], table["ratios"]
@@ -362,48 +422,21 @@ def _settle_pack(cp: CompiledPack, c: dict, starts: np.ndarray, counts: np.ndarr
                     numerator += np.maximum(np.minimum(after, upper) - lower, 0) * ratio[sid]
                     lower = np.maximum(lower, upper)
             limit = table["limit"][sid]
-            year_total = np.where(numerator > limit * den, limit, half_up(numerator, den))
+            year_total = np.where(numerator > table["limit_scaled"][sid], limit, half_up(numerator, den))
             pay = np.minimum(np.maximum(year_total - paid_before, 0), remaining)
-            accumulated[t][slot] = after
-            tier_paid[t][slot] = paid_before + pay
+            accumulated[n][slot] = after
+            tier_paid[n][slot] = paid_before + pay
             sums[1 + t, :a] += pay
             remaining = remaining - pay
 
-    # back to candidate order; choose per person-year (least out_of_pocket, then the pack's order)
-    cand_sums = np.empty_like(sums)
-    cand_sums[:, by_length] = sums
-    cand_flags = np.zeros(n_cand, dtype=np.int64)
+    # back to the order the candidates were given in
+    out = np.empty_like(sums)
+    out[:, by_length] = sums
+    flags = np.zeros(n_cand, dtype=np.int64)
     if row_flags.any():
         w_cand = np.concatenate([by_length[:a] for a in active])
-        np.bitwise_or.at(cand_flags, w_cand, row_flags)
-    py_total = np.add.reduceat(total, first) if n_py else total[:0]
-    py_scope = np.add.reduceat(scope, first) if n_py else scope[:0]
-    oop = py_total[cand_py] - cand_sums.sum(axis=0)
-    if len(holders):
-        least = np.minimum.reduceat(oop, cand_first)
-        best_rows = np.flatnonzero(oop == least[cand_py])
-        best = best_rows[np.append(True, cand_py[best_rows][1:] != cand_py[best_rows][:-1])]
-    else:
-        best = np.arange(n_py)
-    winner_ident = cand_ident[best]
-
-    result = {"total": py_total, "policy_scope": py_scope, "out_of_pocket": oop[best]}
-    for name in tier_codes():
-        result[name] = np.zeros(n_py, dtype=np.int64)
-    result["basic"] = cand_sums[0, best]
-    for t, name in enumerate(cp.tier_names):
-        result[name] = cand_sums[1 + t, best]
-    bits = cand_flags[best]
-    bits |= np.where(foreign, 1 << cp.not_in_policy, 0)
-    bits |= _pack_flags(cp, c, rows, counts, first, year_epoch, winner_ident, result, level, kind, total, ooc,
-                        statistics)
-    result["flags"] = {code: ((bits >> n) & 1).astype(bool) & ~bad_py for n, code in enumerate(cp.flag_codes)}
-    names = np.array([None, *cp.identity_order], dtype=object)
-    result["identity"] = np.where(bad_py, None, names[winner_ident])
-    result["error"] = error
-    for name in AMOUNTS:
-        result[name] = np.where(bad_py, 0, result[name])
-    return result
+        np.bitwise_or.at(flags, w_cand, row_flags)
+    return out, flags
 
 
 def _pack_flags(cp, c, rows, counts, first, epoch, ident, result, level, kind, total, ooc, statistics) -> np.ndarray:

@@ -18,6 +18,7 @@ import pyarrow as pa
 from ..errors import InputError
 from ..models import parse_case
 from .cases import table_from_cases
+from .compiled import supported
 from .engine import settle_table
 
 AID = ("medical_aid", "tilted_aid", "major_illness_aid", "poverty_fund")
@@ -38,6 +39,8 @@ def _prepare(members, policy, region, income):
                     getattr(v, "out_of_catalog_unknown", False) for v in case.visits) or case.contribution_tier == "unknown":
                 raise LookupError  # several years, or unknowns: the core's choice and range
             pack = select_pack(case)
+            if not supported(pack):
+                raise LookupError  # a pack this compiler does not know yet: the core settles it
         except (InputError, LookupError):
             rest.append(n)
             continue
@@ -104,7 +107,9 @@ def screen_spark(members, *, policy=None, region=None, per_capita_income=None, p
     settled = None
     if table is not None:
         session = spark or local_session()
-        frame = session.createDataFrame(table.to_pandas()) if not hasattr(session, "createDataFrameFromArrow") \
-            else session.createDataFrameFromArrow(table)
+        try:
+            frame = session.createDataFrame(table)          # Spark 4 takes Arrow directly
+        except TypeError:
+            frame = session.createDataFrame(table.to_pandas())
         settled = screen_dataframe(frame).toArrow().sort_by("person")
     return _rows(members, settled, rest, policy, region, income, progress)

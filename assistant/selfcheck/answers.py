@@ -18,7 +18,7 @@ import zlib
 
 VERSION = 1
 VISIT_FIELDS = ("date", "kind", "hospital_level", "location", "referral", "total", "ooc_known", "out_of_catalog",
-                "basic_paid", "category_b")
+                "basic_paid", "category_b", "disease")  # new fields go at the end: older addresses still read
 MAX_PACKED = 4000  # characters; more is not a case a person typed
 
 
@@ -80,7 +80,7 @@ def unpack_answers(text: str | None) -> dict | None:
             return None
         visit = {field: (row[i] if i < len(row) else None) for i, field in enumerate(VISIT_FIELDS)}
         visit["date"] = _read_day(visit["date"])
-        for field in ("total", "out_of_catalog", "basic_paid", "category_b"):
+        for field in ("total", "out_of_catalog", "basic_paid", "category_b"):  # typed text, never None
             value = visit[field]
             visit[field] = "" if value is None else str(value)
         answers["visits"].append(visit)
@@ -106,7 +106,7 @@ def answers_from_case(case: dict) -> dict:
                                                    else None),
             "total": _text(visit.get("total")), "ooc_known": "known" if known else "unknown",
             "out_of_catalog": _text(ooc) if known else "", "basic_paid": _text(visit.get("basic_paid")),
-            "category_b": _text(visit.get("category_b"))})
+            "category_b": _text(visit.get("category_b")), "disease": visit.get("disease")})
     answers["date"] = answers["visits"][0]["date"] if answers["visits"] else _read_day(str(case.get("date") or ""))
     answers["insurance"] = case.get("insurance") or "resident"
     answers["contribution_tier"] = case.get("contribution_tier")

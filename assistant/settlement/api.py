@@ -176,6 +176,9 @@ def _result(case: Case, plan: Plan, years: list[YearResult], candidates, compare
     if len(years) > 1:
         result["years"] = [{"year": y.year, "policy": pack.id, "totals": _sum([y.totals])}
                            for y, (pack, _) in zip(years, plan)]
+    if any(getattr(pack, "guarantee", None) is not None for pack, _ in plan):  # 目录外 the hospital bears
+        from .guarantee_result import add_hospital_borne
+        add_hospital_borne(result, years)
     if len(candidates) > 1:
         result["identity_choice"] = _choice(last_pack, identity, compared, candidates)
     spread = out_of_pocket_range(case, totals["out_of_pocket"], estimates,
