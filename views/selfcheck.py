@@ -59,6 +59,11 @@ def _write_address() -> None:
     answers typed within a step replace the current entry's `a` from the browser (no server round)."""
     step, visit = ss[STEP], str(ss[VISIT])
     packed = pack_answers(ss[ANSWERS])
+    if common.kiosk():
+        # a kiosk keeps one history entry, replaced as the person goes: after the idle reset the next
+        # person cannot go Back into someone else's answers (a kiosk has no Back button to need it)
+        common.keep_in_address({"s": step, "v": visit, "a": packed})
+        return
     if (st.query_params.get("s"), st.query_params.get("v")) != (step, visit):
         wanted = {k: v for k, v in st.query_params.to_dict().items() if k not in ("s", "v", "a")}
         wanted.update(s=step, v=visit)

@@ -160,9 +160,14 @@ def test_the_kiosk_is_finished_by_touch_alone(browser, server, viewport):
     app = new_app(browser, server, viewport, touch=True, requests=requests)
     app.page.add_init_script("window.__keys = 0; document.addEventListener('keydown', () => window.__keys++, true);")
     app.open(kiosk=True)
+    entries = app.page.evaluate("history.length")
     name = f"kiosk-{viewport['width']}x{viewport['height']}"
     walk_to_result(app, name, kiosk=True, min_font=18, min_target=60)
     assert app.page.evaluate("window.__keys") == 0  # not one key: every answer was a tap
+    assert app.page.evaluate("history.length") == entries  # no trail of answers for the next person's Back
+    app.page.reload()  # yet a refresh keeps the result: the one entry carries it
+    app.wait_idle()
+    app.step("result")
     assert app.page.locator("input[type=text]").count() == 0
     assert_amounts(app)
     assert app.page.locator('[data-testid="sc-qr"] img').count() == 1  # carry the result home on a phone
