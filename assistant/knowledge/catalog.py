@@ -49,11 +49,12 @@ def region_matches(pack, region: str) -> bool:
     return any(region == w or region in w or w in region for w in words)
 
 
-def check_day(day: dt.date, what: str, field: str = "date") -> None:
+def check_day(day: dt.date, what: str, field: str = "date", covered: str | None = None) -> None:
     """A bill from the future cannot be settled (nor checked against rules that may still change)."""
     today = dt.date.today()
     if day > today:
-        raise InputError(f"{what} {day} 晚于今天（{today}），请核对就诊日期。", field)
+        within = f"目前可以计算{covered}的就诊，" if covered else ""
+        raise InputError(f"{what} {day} 晚于今天（{today}），{within}请核对就诊日期。", field)
 
 
 def policy_for(region: str | None = None, day: dt.date | None = None, policy: str | None = None):
@@ -86,7 +87,7 @@ def policy_for(region: str | None = None, day: dt.date | None = None, policy: st
         raise InputError(f"暂时没有“{region}”的政策，目前可计算的地区：{regions}。", "region")
     if day is None:
         raise InputError("请填写就诊日期，才能确定适用哪一年的政策。", "date")
-    check_day(day, "就诊日期")
+    check_day(day, "就诊日期", covered="、".join(span(p) for p in matching))
     for pack in matching:
         if pack.covers(day):
             return pack

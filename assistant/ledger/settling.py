@@ -18,7 +18,7 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from ..errors import InputError
-from ..knowledge.store import packs
+from ..knowledge.store import packs, tier_codes, tier_name
 from ..money import ZERO
 from ..settlement import settle
 from ..settlement.api import dumps, loads, policy_for
@@ -28,9 +28,9 @@ from .auth import Actor
 from .money import from_fen, to_fen
 from .tables import Household, Member, MemberIdentity, SettledYear, Visit, now
 
-TIERS = ("basic", "critical_illness", "medical_aid", "tilted_aid", "major_illness_aid", "poverty_fund")
+TIERS = tier_codes()  # knowledge/tiers.yaml, the one table of tiers
 TOTAL_KEYS = ("total", "policy_scope", *TIERS, "out_of_pocket")
-AID_TIERS = {"medical_aid": "医疗救助", "tilted_aid": "倾斜救助", "major_illness_aid": "重特大疾病医疗救助"}
+AID_TIERS = {code: tier_name(code) for code in TIERS[2:]}  # the tiers after 大病保险
 MONITORING = {"monitoring_impoverishment": "因病致贫监测", "monitoring_return_to_poverty": "因病返贫监测"}
 
 
