@@ -144,7 +144,8 @@ def visit_title(number: int, visit: dict) -> str:
 
 def person_line(case: dict) -> str:
     insurance = name_of("insurance", case.get("insurance", "resident"))
-    if case.get("contribution_tier"):
-        insurance += f"（{name_of('contribution_tier', case['contribution_tier'])}）"
+    tier = case.get("contribution_tier")
+    if tier:
+        insurance += "（缴费档次不清楚）" if tier == "unknown" else f"（{name_of('contribution_tier', tier)}）"
     held = "、".join(name_of("identities", code) for code in case.get("identities") or []) or "普通参保人"
     return f"{insurance}；身份：{held}"
