@@ -244,3 +244,19 @@ def test_a_disease_the_documents_list_is_read_in_everyday_words():
 def test_an_unknown_policy_id_is_a_clear_message(cli):
     done = cli("ask", "低保户大病起付线", "--policy", "beijing-2023")
     assert done.returncode == 2 and done.stdout == "" and "beijing-2023" in done.stderr and "bayannur-2023" in done.stderr
+
+
+def test_a_2019_naiman_bill_settles_as_history_and_a_listed_disease_changes_it():
+    first = ask("奈曼旗贫困户住院花了2万")
+    assert first["state"]["pending"] == "hospital_level"
+    second = ask("旗医院", state=_through_json(first))
+    assert second["settlement"]["policy"] == "naiman-2019" and "历史政策" in second["answer"]
+    assert all(c["status_label"] == "历史政策" for c in second["citations"])
+    third = ask("如果是肺癌呢", state=_through_json(second))
+    assert third["slots"]["disease"] == "肺癌" and third["slots"]["hospital_level"] == "level2"
+    assert third["settlement"]["totals"]["out_of_pocket"] < second["settlement"]["totals"]["out_of_pocket"]
+    # an undated bill under a 2019 pack is settled on the pack's first day
+    direct = settle({"policy": "naiman-2019", "identities": ["registered_poor"], "visits": [
+        {"date": "2019-01-01", "kind": "inpatient", "hospital_level": "level2", "total": 20000,
+         "out_of_catalog": "unknown", "disease": "肺癌"}]})
+    assert direct["totals"] == third["settlement"]["totals"]
