@@ -275,7 +275,8 @@ def _bill_words(pack, result: dict, slots: dict, notes: list[str]) -> str:
     paid = paid_words(totals)
     who = name_of("identities", result["identity_applied"])
     about = "约" if slots.get("total_approximate") else ""
-    words = (f"按{pack.name}估算（{who}）：总费用{about} {yuan(totals['total'])} 元，"
+    person = "" if who in pack.name else f"（{who}）"
+    words = (f"按{pack.name}估算{person}：总费用{about} {yuan(totals['total'])} 元，"
              f"{paid or '各项均不支付'}，个人自付约 {yuan(totals['out_of_pocket'])} 元。")
     if slots.get("total_approximate"):
         words += f"您说的是大约的数，按 {yuan(slots['total'])} 元算，实际花费多一些，自付也会多一些。"

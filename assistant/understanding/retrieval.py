@@ -288,7 +288,7 @@ def _elsewhere_only(query: Query, built: Index, allowed: np.ndarray) -> bool:
     """A topic word that only another region's document uses (天津's 诊察费 asked in 巴彦淖尔): the
     region asked has no rule on it, and quoting a neighbouring clause would mislead."""
     inside = "\n".join(t for t, ok in zip(built.clause_texts, allowed) if ok)
-    domain = vocabulary().words
+    domain = vocabulary().terms
     for term in query.strong:
         if term not in domain:  # only the domain's own terms, not everyday words like 以内
             continue
