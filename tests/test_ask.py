@@ -260,3 +260,12 @@ def test_a_2019_naiman_bill_settles_as_history_and_a_listed_disease_changes_it()
         {"date": "2019-01-01", "kind": "inpatient", "hospital_level": "level2", "total": 20000,
          "out_of_catalog": "unknown", "disease": "肺癌"}]})
     assert direct["totals"] == third["settlement"]["totals"]
+
+
+def test_a_policy_question_is_asked_again_for_another_person_or_place():
+    first = ask("低保户大病起付线多少", region="巴彦淖尔市")
+    ordinary = ask("那边缘户呢", region="巴彦淖尔市", state=_through_json(first))
+    assert "14000元" in ordinary["answer"] and "7000" not in ordinary["answer"]   # 边缘户 has no 大病 tilt there
+    tianjin = ask("那天津呢", region="巴彦淖尔市", state=_through_json(ordinary))
+    assert tianjin["citations"][0]["doc"] == "tianjin-2023" and "25%" in tianjin["answer"]
+    assert tianjin["answer"].count("取消封顶线") == 1

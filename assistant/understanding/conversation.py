@@ -71,9 +71,17 @@ class Turn:
         facts.update({k: v for k, v in self.said.items() if k in PERSON_FIELDS})
         return facts
 
-    def next_state(self, *, mode: str, slots: dict, pending: str | None) -> dict:
-        return {"v": STATE_VERSION, "mode": mode, "pending": pending, "region": self.region_name(),
-                "slots": _encode(slots)}
+    def next_state(self, *, mode: str, slots: dict, pending: str | None, question: str | None = None) -> dict:
+        state = {"v": STATE_VERSION, "mode": mode, "pending": pending, "region": self.region_name(),
+                 "slots": _encode(slots)}
+        if question:
+            state["question"] = question  # a lookup's question, for "那边缘户呢" to ask again
+        return state
+
+    def asks_again(self) -> bool:
+        """"那边缘户呢" after a policy question: the same question for another person or place."""
+        return (self.previous.get("mode") == "lookup" and bool(self.previous.get("question"))
+                and bool(WHAT_IF.search(self.text)) and bool(self.said))
 
 
 def load_state(state) -> dict:
