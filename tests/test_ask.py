@@ -269,3 +269,10 @@ def test_a_policy_question_is_asked_again_for_another_person_or_place():
     tianjin = ask("那天津呢", region="巴彦淖尔市", state=_through_json(ordinary))
     assert tianjin["citations"][0]["doc"] == "tianjin-2023" and "25%" in tianjin["answer"]
     assert tianjin["answer"].count("取消封顶线") == 1
+
+
+def test_a_level_taken_from_a_hospital_name_is_said_and_can_be_corrected():
+    answer = ask("俺是底保户在旗医院住院花了三万五能报多少", region="巴彦淖尔市")
+    assert answer["slots"]["hospital_level"] == "level2" and "“旗医院”按二级医院算" in answer["answer"]
+    corrected = ask("三级", region="巴彦淖尔市", state=_through_json(answer))
+    assert corrected["slots"]["hospital_level"] == "level3" and "旗医院" not in corrected["answer"]

@@ -119,4 +119,4 @@ def _nothing(slots: dict, state: dict, lead: str) -> dict:
 
 
 def _shown(slots: dict) -> dict:
-    return {k: v for k, v in slots.items() if k not in ("region", "hospital_named")}
+    return {k: v for k, v in slots.items() if k not in ("region", "hospital_named", "hospital_guess")}

@@ -24,7 +24,7 @@ from .vocabulary import status_label, vocabulary
 STATE_VERSION = 1
 AMOUNT_FIELDS = ("total", "out_of_catalog", "basic_paid", "per_capita_income")
 PERSON_FIELDS = ("policy", "region", "identities", "insurance", "contribution_tier")
-BILL_FIELDS = ("kind", "hospital_level", "hospital_named", "location", "referral", "total", "out_of_catalog",
+BILL_FIELDS = ("kind", "hospital_level", "hospital_named", "hospital_guess", "location", "referral", "total", "out_of_catalog",
                "basic_paid", "date", "disease")
 BILL_WORDS = ("报销", "报多少", "能报", "自付", "花了", "花费", "自己付", "自己出", "掏了", "一共", "总共", "能报多少")
 # A question about the rules, not about this bill (the 起付线 itself, the ratio, how to apply …).
@@ -154,12 +154,13 @@ def bill_answer(turn: Turn) -> dict:
     said = dict(turn.said)
     if "hospital_level" in said:
         slots.pop("hospital_named", None)
+        slots.pop("hospital_guess", None)
     if "total" in said and "total_approximate" not in said:
         slots.pop("total_approximate", None)
     slots.update(said)
     if "policy" not in slots and turn.arg_policy():
         slots["policy"] = turn.arg_policy()
-    shown = {k: v for k, v in slots.items() if k not in ("region", "hospital_named")}
+    shown = {k: v for k, v in slots.items() if k not in ("region", "hospital_named", "hospital_guess")}
     doc = documents().get(slots.get("policy") or "")
     pack = packs().get(slots.get("policy") or "")
     if doc is not None and (pack is None or not pack.settles):
@@ -286,6 +287,9 @@ def _bill_words(pack, result: dict, slots: dict, notes: list[str]) -> str:
     person = "" if who in pack.name else f"（{who}）"
     words = (f"按{pack.name}估算{person}：总费用{about} {yuan(totals['total'])} 元，"
              f"{paid or '各项均不支付'}，个人自付约 {yuan(totals['out_of_pocket'])} 元。")
+    if slots.get("hospital_guess"):
+        level = name_of("hospital_level", slots["hospital_level"])
+        words += f"“{slots['hospital_guess']}”按{level}医院算；如果不是，请说“一级”“二级”或“三级”。"
     if slots.get("total_approximate"):
         words += f"您说的是大约的数，按 {yuan(slots['total'])} 元算，实际花费多一些，自付也会多一些。"
     spread = (result.get("range") or {}).get("out_of_pocket")
