@@ -15,7 +15,8 @@ python -m assistant settle --batch FILE.jsonl   每行一个病例，每行输�
 python -m assistant policies                    列出政策包
 python -m assistant ask "问题" [--policy ID | --region 名称] [--state STATE_JSON]
 python -m assistant ask --batch FILE.jsonl      每行 {"q", "region"|"policy", "state"}，每行输出一个回答
-python -m assistant screen 花名册.csv|.xlsx|.parquet --out 结果.xlsx|.csv|.parquet [--policy ID | --region 名称]"""
+python -m assistant screen 花名册.csv|.xlsx|.parquet --out 结果.xlsx|.csv|.parquet [--policy ID | --region 名称]
+python -m assistant check-frame [--policy ID]     按内蒙古2015年框架检查盟市政策包"""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -38,6 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--region")
     ask.add_argument("--state")
     ask.add_argument("--batch", metavar="FILE.jsonl")
+    frame = commands.add_parser("check-frame")
+    frame.add_argument("--policy")
     from .roster.command import configure  # the roster's options live with the roster
     configure(commands.add_parser("screen"))
     return parser
@@ -100,6 +103,15 @@ def _ask(args) -> int:
     return 0
 
 
+def _check_frame(args) -> int:
+    from .knowledge.frame import check_frame
+    from .knowledge.store import packs
+    from .settlement.api import dumps
+    rows = check_frame(packs(), policy=args.policy)
+    sys.stdout.write(dumps(rows, indent=1) + "\n")
+    return 0 if all(row["result"] == "pass" for row in rows) else 1
+
+
 def _screen(args) -> int:
     from .roster.command import run
     return run(args)
@@ -109,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
         handler = {"settle": _batch if getattr(args, "batch", None) else _settle_one,
-                   "policies": _policies, "ask": _ask, "screen": _screen}[args.command]
+                   "policies": _policies, "ask": _ask, "screen": _screen, "check-frame": _check_frame}[args.command]
         return handler(args)
     except InputError as error:
         _complain(error.message)

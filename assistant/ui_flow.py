@@ -114,6 +114,8 @@ def regions() -> list[Region]:
 
 
 def region_caption(place: Region) -> str:
+    if place.settles and place.status == "historical":
+        return f"历史政策，只用于核对当年的就诊（{place.valid_from}至{place.valid_to}）"
     if place.settles:
         end = f"至{place.valid_to}" if place.valid_to else "起"
         return f"现行政策，可以估算（{place.valid_from}{end}）"
@@ -170,6 +172,20 @@ def identity_options(pack: Pack | None) -> list[dict]:
             note = (hint + "。" if hint else "") + "本地政策没有单列这一身份，按普通参保人计算"
         options.append({"code": code, "label": words, "help": note, "named": named})
     return options
+
+
+def disease_choices(pack: Pack | None) -> dict[str, str]:
+    """The diseases a pack's guarantee lists (奈曼旗2019: 23 种集中救治大病), plus “not these”; empty elsewhere."""
+    guarantee = getattr(pack, "guarantee", None)
+    if guarantee is None:
+        return {}
+    from .knowledge.diseases import labels
+    shown = labels(guarantee.listed_diseases.diseases)
+    shown[NO_LISTED_DISEASE] = "不是这些病 / 不清楚"
+    return shown
+
+
+NO_LISTED_DISEASE = "none"
 
 
 def kind_choices() -> dict[str, str]:
@@ -332,6 +348,8 @@ def build_case(answers: dict) -> tuple[dict, list[dict]]:
                 "referral": visit["referral"], "total": total}
         if category_b is not None:
             item["category_b"] = category_b
+        if visit.get("disease") and visit["disease"] != NO_LISTED_DISEASE and visit["kind"] == "inpatient":
+            item["disease"] = visit["disease"]
         if basic_paid is not None:
             item["basic_paid"] = basic_paid
         if visit.get("ooc_known") == "known":

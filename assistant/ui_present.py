@@ -25,6 +25,7 @@ TIER_COLORS = {
     "poverty_fund": "#0a7f8c",
 }
 SELF_COLORS = {"outside": "#57606a", "inside": "#8c959f"}
+HOSPITAL_COLOR = "#6e7781"
 STATUS_SHORT = {"current": "现行", "historical": "历史", "draft": "草案", "framework": "框架"}
 FONT_STACK = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 ASSUMPTION_HELP = ("“假设”是您没有填写、政策文件里也没有写明的数字（比如基本医保的起付线和报销比例），"
@@ -83,7 +84,7 @@ def paid_total(result: dict) -> Decimal:
 def self_pay_parts(result: dict) -> tuple[Decimal, Decimal]:
     """The person's share split: (outside the policy scope: 目录外 and 乙类先行自付, inside it)."""
     totals = result["totals"]
-    outside = totals["total"] - totals["policy_scope"]
+    outside = totals["total"] - totals["policy_scope"] - totals.get("hospital_borne", ZERO)  # 目录外 the hospital bears
     outside = min(max(outside, ZERO), totals["out_of_pocket"])
     return outside, totals["out_of_pocket"] - outside
 
@@ -93,6 +94,10 @@ def segments(result: dict) -> list[dict]:
     total = result["totals"]["total"]
     parts = [{"key": tier, "name": tier_name(tier), "amount": amount, "color": TIER_COLORS[tier]}
              for tier, amount in paid_tiers(result)]
+    borne = result["totals"].get("hospital_borne", ZERO)
+    if borne > 0:  # naiman-2019: 目录外 above the limit is the hospital's, not the family's
+        parts.append({"key": "hospital_borne", "name": "医院承担：超比例的目录外", "amount": borne,
+                      "color": HOSPITAL_COLOR})
     outside, inside = self_pay_parts(result)
     if outside > 0:
         parts.append({"key": "self_outside", "name": "自付：目录外等", "amount": outside,
@@ -141,8 +146,9 @@ def visit_title(number: int, visit: dict) -> str:
 
 def person_line(case: dict) -> str:
     insurance = name_of("insurance", case.get("insurance", "resident"))
-    if case.get("contribution_tier"):
-        insurance += f"（{name_of('contribution_tier', case['contribution_tier'])}）"
+    tier = case.get("contribution_tier")
+    if tier:
+        insurance += "（缴费档次不清楚）" if tier == "unknown" else f"（{name_of('contribution_tier', tier)}）"
     held = "、".join(name_of("identities", code) for code in case.get("identities") or []) or "普通参保人"
     return f"{insurance}；身份：{held}"
 

@@ -120,7 +120,8 @@ def test_regions_put_settling_policies_first_and_say_why_others_cannot():
     regions = flow.regions()
     assert [r.policy for r in regions[:2]] == ["bayannur-2023", "tianjin-2023"]
     pack, message = flow.pick_policy("奈曼旗", JUNE)
-    assert pack is None and "历史文件" in message
+    assert pack is None and "2019-01-01至2019-12-31" in message
+    assert flow.pick_policy("奈曼旗", dt.date(2019, 6, 1))[0].id == "naiman-2019"
     pack, message = flow.pick_policy("浙江省", JUNE)
     assert pack is None and "征求意见稿" in message
     assert flow.pick_policy("天津市", JUNE)[0].id == "tianjin-2023"

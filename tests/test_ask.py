@@ -239,3 +239,8 @@ def test_a_disease_the_documents_list_is_read_in_everyday_words():
         pytest.skip("knowledge/diseases.yaml (the naiman-2019 disease lists) has not landed in this tree")
     assert read_slots("奈曼旗贫困户得了肺癌在旗医院住院花了2万")["disease"] == "肺癌"
     assert read_slots("老伴是尿毒症，在旗医院透析")["disease"] in ("尿毒症", "透析")
+
+
+def test_an_unknown_policy_id_is_a_clear_message(cli):
+    done = cli("ask", "低保户大病起付线", "--policy", "beijing-2023")
+    assert done.returncode == 2 and done.stdout == "" and "beijing-2023" in done.stderr and "bayannur-2023" in done.stderr

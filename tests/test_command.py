@@ -166,6 +166,11 @@ def test_policy_for_region_and_day():
     with pytest.raises(InputError) as raised:
         policy_for(region="天津", day=dt.date.today() + dt.timedelta(days=1))
     assert raised.value.field == "date" and "晚于今天" in raised.value.message
+    assert policy_for(region="奈曼旗", day=dt.date(2019, 5, 1)).id == "naiman-2019"
     with pytest.raises(InputError) as raised:
-        policy_for(policy="naiman-2019")
-    assert "历史" in raised.value.message
+        policy_for(region="奈曼旗", day=dt.date(2023, 5, 1))
+    assert "2019-01-01至2019-12-31" in raised.value.message and raised.value.field == "date"
+    for draft, word in (("zhejiang-2022-draft", "征求意见稿"), ("inner-mongolia-2015", "框架性文件")):
+        with pytest.raises(InputError) as raised:
+            policy_for(policy=draft)
+        assert word in raised.value.message and "naiman-2019" in raised.value.message

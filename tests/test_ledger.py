@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
-from assistant.ledger import EditConflict, Ledger, LedgerError, NotAllowed, audit
+from assistant.ledger import EditConflict, Ledger, LedgerError, audit
 from assistant.ledger import households as book
 from assistant.ledger import settling
 from assistant.ledger.tables import (AuditEntry, Household, ImportedRow, Member, MemberIdentity, SettledYear,

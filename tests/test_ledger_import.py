@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from sqlmodel import func, select
 
 from assistant.errors import InputError
-from assistant.ledger import Ledger, NotAllowed, audit
+from assistant.ledger import Ledger, NotAllowed
 from assistant.ledger import households as book
 from assistant.ledger.importing import export_table, import_roster
 from assistant.ledger.tables import AuditEntry, Household, ImportedRow, Member, MemberIdentity, SettledYear, Visit

@@ -5,6 +5,7 @@ import re
 import streamlit as st
 
 from assistant import ui_flow as flow
+from assistant.knowledge.frame import frame_summary
 from assistant.knowledge.store import documents
 from assistant.understanding.search import highlight_words, search
 from views import common
@@ -79,6 +80,14 @@ with st.container(key="sc-documents"):
             st.warning(f"这份文件是{doc.status_name}，只能查阅，不能用来估算报销。", icon=":material/description:")
         if doc.external_note:
             st.caption(f"说明：{doc.external_note}")
+    checked = frame_summary(doc.id)  # Inner Mongolia packs: the 2015 framework's rules, pass or fail
+    if checked is not None:
+        with st.expander(checked["heading"], icon=":material/fact_check:"), st.container(key="sc-frame-check"):
+            for row in checked["rows"]:
+                mark = "✅ 符合" if row["result"] == "pass" else "❌ 不符合"
+                st.markdown(f"**{mark}：{html.escape(row['rule'])}**（{html.escape(row['clause'])}）<br>"
+                            f"<span class='sc-quote'>“{html.escape(row['quote'])}”</span><br>"
+                            f"{html.escape(row['detail'])}", unsafe_allow_html=True)
     focused = doc.clause(focus[1]) if focus and focus[0] == doc.id else None
     if focused is not None:
         with st.container(border=True, key="sc-focused-clause"):

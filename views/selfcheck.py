@@ -299,6 +299,11 @@ def ask_kind(visit: int) -> None:
     kinds = flow.kind_choices()
     bound(st.radio, "kind", "这次看病是哪一种？", visit=visit, options=kinds,
           captions=[flow.KIND_HELP[c] for c in kinds])
+    pack, _ = flow.pick_policy(answers.get("region"), answers.get("date"))
+    diseases = flow.disease_choices(pack)
+    if diseases and answers["visits"][visit].get("kind") == "inpatient":
+        bound(st.selectbox, "disease", "住院看的是不是下面这些大病？", visit=visit, options=diseases,
+              placeholder="不是这些病 / 不清楚", help="文件列出的集中救治大病，家庭只负担政策范围内费用的10%。")
     nav_buttons()
 
 

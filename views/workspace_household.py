@@ -14,9 +14,8 @@ from sqlmodel import select
 from assistant.errors import InputError
 from assistant.ledger import EditConflict, audit, settling
 from assistant.ledger import households as book
-from assistant.ledger.importing import screening_rows
 from assistant.ledger.money import from_fen
-from assistant.ledger.paper import TIER_WORDS, family_filename, family_lines, family_pdf, member_filename, member_pdf
+from assistant.ledger.paper import TIER_WORDS, family_filename, family_pdf, member_filename, member_pdf
 from assistant.ledger.tables import SettledYear
 from assistant.lexicon import choices, name_of
 from assistant.privacy import mask_id, mask_phone
@@ -267,6 +266,7 @@ def member_block(ledger, actor, found, item, visits_all, version) -> None:
                 for h in item.held))
         else:
             st.markdown("身份：普通参保人")
+        early_note(item)
         if item.result is None:
             st.info(item.error or "本年度没有就诊记录。")
         else:
@@ -275,6 +275,20 @@ def member_block(ledger, actor, found, item, visits_all, version) -> None:
             what_if_form(item, found)
         visits_block(ledger, actor, person, visits_all, version, found.year)
         edit_member_form(ledger, actor, person, item.held, version)
+
+
+def early_note(item) -> None:
+    """A visit dated before an identity was recognised: say so, with what the result says about looking back."""
+    for held in item.held:
+        if not held.recognised_on:
+            continue
+        before = [v for v in item.visits if v.date < held.recognised_on]
+        if not before:
+            continue
+        back = next((e for e in (item.result or {}).get("eligibility", []) if e["item"] == "新认定身份可前溯12个月"), None)
+        st.markdown(f'<div class="sc-item">{len(before)} 次就诊早于{name_of("identities", held.code)}的认定日期'
+                    f'（{held.recognised_on}）。{common.escape(back["result"]) if back else ""}'
+                    f'{common.citations_html(back["citations"], "依据") if back else ""}</div>', unsafe_allow_html=True)
 
 
 def _reveal(ledger, actor, member_id, home) -> None:
@@ -369,25 +383,57 @@ def visits_block(ledger, actor, person, visits_all, version, year) -> None:
             st.button("删除", key=f"ws_visit_del_{visit.id}", type="tertiary", on_click=_delete_visit,
                       args=(ledger, actor, visit.id, version))
     with st.expander("新增就诊记录"), st.form(f"ws_add_visit_{person.id}"):
-        day = st.date_input("就诊日期", value=dt.date(year, 6, 1), min_value=dt.date(2019, 1, 1),
-                            max_value=dt.date.today(), key=f"ws_v_date_{person.id}")
-        kind = st.selectbox("就诊类型", list(KINDS), format_func=KINDS.get, key=f"ws_v_kind_{person.id}")
-        level = st.selectbox("医院等级", list(LEVELS), format_func=LEVELS.get, index=2, key=f"ws_v_level_{person.id}")
-        location = st.selectbox("就医地", list(LOCATIONS), format_func=LOCATIONS.get, key=f"ws_v_loc_{person.id}")
-        referral = st.selectbox("转诊", list(REFERRALS), format_func=REFERRALS.get, key=f"ws_v_ref_{person.id}")
-        total = st.text_input("总费用（元）", key=f"ws_v_total_{person.id}")
-        outside = st.text_input("目录外费用（元，不知道可不填）", key=f"ws_v_out_{person.id}")
-        category_b = st.text_input("乙类费用（元，可不填）", key=f"ws_v_b_{person.id}")
-        basic_paid = st.text_input("基本医保已支付（元，有结算单再填）", key=f"ws_v_basic_{person.id}")
-        disease = st.text_input("疾病（可不填；不会出现在日志和导出中）", key=f"ws_v_disease_{person.id}")
+        raw = _visit_fields(f"ws_v_{person.id}", None, year)
         if st.form_submit_button("保存就诊记录", type="primary"):
-            raw = {"date": day.isoformat(), "kind": kind, "hospital_level": level, "location": location,
-                   "referral": referral, "total": total, "out_of_catalog": outside or None,
-                   "category_b": category_b or None, "basic_paid": basic_paid or None, "disease": disease or None}
-            if run_write(ledger, lambda s: book.add_visit(s, actor, person.id, version, raw), "已保存就诊记录。"):
-                for key in ("total", "out", "b", "basic", "disease"):
-                    ss.pop(f"ws_v_{key}_{person.id}", None)
+            if run_write(ledger, lambda s: book.add_visit(s, actor, person.id, version, raw()), "已保存就诊记录。"):
+                _forget(f"ws_v_{person.id}")
             st.rerun()
+    if visits_all:
+        with st.expander("修改就诊记录"):
+            picked = st.selectbox("选择一条", [v.id for v in visits_all], key=f"ws_ev_pick_{person.id}",
+                                  format_func=lambda i: next(f"{v.date} {name_of('kind', v.kind)} "
+                                                             f"{money(from_fen(v.total_fen))} 元" for v in visits_all if v.id == i))
+            visit = next(v for v in visits_all if v.id == picked)
+            with st.form(f"ws_edit_visit_{visit.id}"):
+                raw = _visit_fields(f"ws_ev_{visit.id}", visit, year)
+                if st.form_submit_button("保存修改", type="primary"):
+                    if run_write(ledger, lambda s: book.update_visit(s, actor, visit.id, version, raw()),
+                                 "已保存修改。"):
+                        _forget(f"ws_ev_{visit.id}")
+                    st.rerun()
+
+
+def _visit_fields(prefix: str, visit, year: int):
+    """The visit's questions (prefilled from `visit` when editing); returns a function giving CONTRACT's visit."""
+    def text(fen_value) -> str:
+        return "" if fen_value is None else f"{from_fen(fen_value)}"
+    day = st.date_input("就诊日期", value=visit.date if visit else dt.date(year, 6, 1), min_value=dt.date(2019, 1, 1),
+                        max_value=dt.date.today(), key=f"{prefix}_date")
+    kind = st.selectbox("就诊类型", list(KINDS), format_func=KINDS.get, key=f"{prefix}_kind",
+                        index=list(KINDS).index(visit.kind) if visit else 0)
+    level = st.selectbox("医院等级", list(LEVELS), format_func=LEVELS.get, key=f"{prefix}_level",
+                         index=list(LEVELS).index(visit.hospital_level) if visit else 2)
+    location = st.selectbox("就医地", list(LOCATIONS), format_func=LOCATIONS.get, key=f"{prefix}_loc",
+                            index=list(LOCATIONS).index(visit.location) if visit else 0)
+    referral = st.selectbox("转诊", list(REFERRALS), format_func=REFERRALS.get, key=f"{prefix}_ref",
+                            index=list(REFERRALS).index(visit.referral) if visit else 0)
+    total = st.text_input("总费用（元）", value=text(visit.total_fen) if visit else "", key=f"{prefix}_total")
+    outside = st.text_input("目录外费用（元，不知道可不填）", value=text(visit.out_of_catalog_fen) if visit else "",
+                            key=f"{prefix}_out")
+    category_b = st.text_input("乙类费用（元，可不填）", value=text(visit.category_b_fen) if visit else "",
+                               key=f"{prefix}_b")
+    basic_paid = st.text_input("基本医保已支付（元，有结算单再填）", value=text(visit.basic_paid_fen) if visit else "",
+                               key=f"{prefix}_basic")
+    disease = st.text_input("疾病（可不填；不会出现在日志和导出中）", value=(visit.disease or "") if visit else "",
+                            key=f"{prefix}_disease")
+    return lambda: {"date": day.isoformat(), "kind": kind, "hospital_level": level, "location": location,
+                    "referral": referral, "total": total, "out_of_catalog": outside or None,
+                    "category_b": category_b or None, "basic_paid": basic_paid or None, "disease": disease or None}
+
+
+def _forget(prefix: str) -> None:
+    for key in [k for k in ss if str(k).startswith(prefix + "_")]:
+        del ss[key]
 
 
 def _delete_visit(ledger, actor, visit_id, version) -> None:
@@ -459,7 +505,6 @@ def family_paper(found) -> None:
     key = f"ws_family_{found.household.id}_{found.year}"
     with st.container(key="ws-family-paper"):
         st.markdown("#### 家庭明白纸")
-        lines = family_lines(found)
         st.caption(f"{len([i for i in found.members if i.result])} 位成员有本年结算结果；"
                    f"打印时姓名只显示姓，不印身份证号、电话和疾病。")
         if st.button("生成家庭明白纸（PDF）", key="ws_family_make"):
@@ -471,7 +516,6 @@ def family_paper(found) -> None:
             name, data = ss[key]
             st.download_button("下载家庭明白纸", data, file_name=name, mime="application/pdf", on_click="ignore", key="ws_family_get",
                                type="primary")
-        del lines
 
 
 def add_member_form(ledger, actor, home, version) -> None:
@@ -523,4 +567,4 @@ def delete_household_block(ledger, actor, home, version) -> None:
             st.rerun()
 
 
-__all__ = ["show", "screening_rows"]
+__all__ = ["show"]

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from ..errors import KnowledgeError
 from .documents import Document, describe_validation, load_documents
+from .guarantee_schema import Guarantee, check_guarantee
 from .plain import ConditionRules, GroupRules, PackRules, ParameterRules, ParamValueRules
 from .store import packs  # noqa: F401  (the loaded packs, for callers that import them from here)
 from .files import knowledge_path, read_yaml
@@ -96,6 +97,7 @@ class Parameter(_Strict, ParameterRules):
 class BasicRule(_Strict):
     insurance: INSURANCE
     kinds: list[KINDS]
+    identities: list[str] | None = None  # a tilt for these identities only (listed before the general rule)
     contribution_tier: Literal["high", "low"] | None = None
     deductible: str | None = None
     deductible_mode: Literal["per_visit", "first_visit", "annual"] = "per_visit"
@@ -220,6 +222,7 @@ class Pack(_Strict, PackRules):
     tiers: list[Tier]
     flags: list[FlagRule] = []
     eligibility: list[EligibilityRule] = []
+    guarantee: Guarantee | None = None  # an outcome guarantee (naiman-2019's 健康扶贫兜底), after the tiers
     readings: list[ReadingChoice] = []
 
 
@@ -331,6 +334,8 @@ def _check_pack(pack: Pack, docs: dict[str, Document], name: str) -> None:
     for i, rule in enumerate(pack.eligibility):
         for j, cite in enumerate(rule.citations):
             _check_citation(cite, docs, f"{name}: field eligibility[{i}].citations[{j}]")
+    if pack.guarantee is not None:
+        check_guarantee(pack, docs, name, need, _check_citation)
 
 
 def load_pack_file(path, docs: dict[str, Document] | None = None) -> Pack:

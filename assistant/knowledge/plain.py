@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-STATUS_NAMES = {"current": "现行有效", "historical": "历史文件（已过期）", "draft": "征求意见稿（未生效）",
+STATUS_NAMES = {"current": "现行有效", "historical": "历史文件（已过期）", "draft": "征求意见稿（未正式实施）",
                 "framework": "框架性文件（原则要求）"}
 
 

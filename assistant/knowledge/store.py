@@ -27,6 +27,7 @@ def _fingerprint() -> list[tuple[str, int, int]]:
 
 
 def _build() -> dict:
+    from .diseases import load_disease_lists
     from .documents import load_documents
     from .files import knowledge_path, read_yaml
     from .packs import load_packs
@@ -34,6 +35,7 @@ def _build() -> dict:
     docs = load_documents()
     return {"documents": plain(docs), "packs": plain(load_packs(docs)),
             "lexicon": read_yaml(knowledge_path("lexicon.yaml")),
+            "diseases": load_disease_lists(docs),
             "tiers": (tiers := load_tiers(read_yaml(knowledge_path("tiers.yaml")))),
             "tier_codes": tuple(t["code"] for t in tiers)}
 

@@ -175,27 +175,35 @@ def _in(session: Session, table, column, values) -> list:
 # ---- the screening table out of the ledger ----
 
 def screening_rows(session: Session, actor: Actor, year: int, village: str | None = None) -> list:
-    """F1's ScreenRow for every member the person may see (their stored result for the year)."""
+    """F1's ScreenRow for every member the person may see (their stored result for the year),
+    read in a few queries for all households at once."""
+    homes = book.visible_households(session, actor, village=village)
+    by_id = {h.id: h for h in homes}
+    people = sorted(_in(session, Member, Member.household_id, list(by_id)), key=lambda m: (m.household_id, m.id))
+    ids = [p.id for p in people]
+    held: dict[int, list] = {i: [] for i in ids}
+    for item in sorted(_in(session, MemberIdentity, MemberIdentity.member_id, ids), key=lambda h: h.id):
+        held[item.member_id].append(item)
+    seen: dict[int, list] = {i: [] for i in ids}
+    for visit in sorted(_in(session, Visit, Visit.member_id, ids), key=lambda v: (v.date, v.id)):
+        if visit.date.year == year:
+            seen[visit.member_id].append(visit)
+    stored = {r.member_id: r for r in _in(session, SettledYear, SettledYear.member_id, ids) if r.year == year}
+    order = {h.id: n for n, h in enumerate(homes)}
     rows = []
-    for home in book.visible_households(session, actor, village=village):
-        people = book.members(session, home.id)
-        ids = [p.id for p in people]
-        held = book.identities(session, ids)
-        seen = book.visits(session, ids, year)
-        stored = {r.member_id: r for r in session.exec(select(SettledYear).where(
-            SettledYear.member_id.in_(ids), SettledYear.year == year))} if ids else {}
-        for person in people:
-            member = RosterMember(home.code, person.name, person.id_number or "",
-                                  tuple(h.code for h in held[person.id]), person.insurance, person.contribution_tier,
-                                  tuple(book.visit_raw(v) for v in seen[person.id]), (), ())
-            if person.id in stored:
-                rows.append(screen_row(member, settling.stored(stored[person.id])))
-            elif not seen[person.id]:
-                rows.append(no_visit_row(member, None))
-            else:  # visits not settled yet (or no longer settle): settle now, so nothing is left out
-                item = settling.settle_member(home, person, held[person.id], seen[person.id])
-                if item.result:
-                    rows.append(screen_row(member, item.result))
+    for person in sorted(people, key=lambda m: (order[m.household_id], m.id)):
+        home = by_id[person.household_id]
+        member = RosterMember(home.code, person.name, person.id_number or "",
+                              tuple(h.code for h in held[person.id]), person.insurance, person.contribution_tier,
+                              tuple(book.visit_raw(v) for v in seen[person.id]), (), ())
+        if person.id in stored:
+            rows.append(screen_row(member, settling.stored(stored[person.id])))
+        elif not seen[person.id]:
+            rows.append(no_visit_row(member, None))
+        else:  # visits not settled yet (or no longer settle): settle now, so nothing is left out
+            item = settling.settle_member(home, person, held[person.id], seen[person.id])
+            if item.result:
+                rows.append(screen_row(member, item.result))
     return rows
 
 

@@ -18,7 +18,7 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from ..errors import InputError
-from ..knowledge.store import packs
+from ..knowledge.store import packs, tier_codes, tier_name
 from ..money import ZERO
 from ..settlement import settle
 from ..settlement.api import dumps, loads, policy_for
@@ -28,9 +28,9 @@ from .auth import Actor
 from .money import from_fen, to_fen
 from .tables import Household, Member, MemberIdentity, SettledYear, Visit, now
 
-TIERS = ("basic", "critical_illness", "medical_aid", "tilted_aid", "major_illness_aid", "poverty_fund")
+TIERS = tier_codes()  # knowledge/tiers.yaml, the one table of tiers
 TOTAL_KEYS = ("total", "policy_scope", *TIERS, "out_of_pocket")
-AID_TIERS = {"medical_aid": "医疗救助", "tilted_aid": "倾斜救助", "major_illness_aid": "重特大疾病医疗救助"}
+AID_TIERS = {code: tier_name(code) for code in TIERS[2:]}  # the tiers after 大病保险
 MONITORING = {"monitoring_impoverishment": "因病致贫监测", "monitoring_return_to_poverty": "因病返贫监测"}
 
 
@@ -152,8 +152,11 @@ def keep(session: Session, member_id: int, year: int, result: dict | None, *,
         if row is not None:
             session.delete(row)
         return None
+    values = record(member_id, year, result)
+    if row is not None and row.result == values["result"] and row.pack_version == values["pack_version"]:
+        return row  # the same figures from the same knowledge: nothing to write
     row = row or SettledYear(member_id=member_id, year=year)
-    for key, value in record(member_id, year, result).items():
+    for key, value in values.items():
         setattr(row, key, value)
     session.add(row)
     return row

@@ -10,6 +10,7 @@ from ..lexicon import name_of
 from ..models import KIND_NAMES, Visit
 from ..money import ZERO, fen, percent, yuan
 from .context import Run
+from .guarantee import deductible_waiver, tilt_citations
 from .index import as_dicts
 
 if TYPE_CHECKING:  # the schema classes, for reading; settling uses their plain copies
@@ -21,12 +22,14 @@ class BasicState:
     """What the year has used so far: deductibles met and amounts paid against each limit."""
     deductible_used: dict[str, Decimal] = field(default_factory=dict)
     limit_paid: dict[str, Decimal] = field(default_factory=dict)
+    stays: list[Visit] = field(default_factory=list)  # inpatient stays so far (同级别再次住院, naiman-2019)
 
 
 def _rule_for(run: Run, visit: Visit, tier: str | None) -> BasicRule | None:
     for rule in run.pack.basic.rules:
         if rule.insurance == run.case.insurance and visit.kind in rule.kinds and (
-                rule.contribution_tier is None or rule.contribution_tier == tier):
+                rule.contribution_tier is None or rule.contribution_tier == tier) and (
+                getattr(rule, "identities", None) is None or run.identity in rule.identities):
             return rule
     return None
 
@@ -39,6 +42,8 @@ def basic_payment(run: Run, visit: Visit, scope: Decimal, state: BasicState, tie
     citations = as_dicts(run.index.quotes(rule.citations if rule is not None and rule.citations
                                           else run.pack.basic.citations)) if explain else None
     group = rule.limit_group if rule else visit.kind
+    if visit.kind == "inpatient":
+        state.stays.append(visit)
     if visit.basic_paid is not None:
         paid = visit.basic_paid
         if paid > scope:
@@ -74,11 +79,12 @@ def basic_payment(run: Run, visit: Visit, scope: Decimal, state: BasicState, tie
     if deductible:
         formula = f"(政策范围内 {yuan(scope)} − {deductible_text} {yuan(deductible)})"
     else:
-        formula = f"政策范围内 {yuan(scope)}"
+        formula = f"政策范围内 {yuan(scope)}" + (f"（{deductible_text}）" if deductible_text else "")
     formula += f" × {percent(ratio)} = {yuan(raw)}{limit_text}"
     if _assumed(run, rule, day):
         formula += "（基本医保参数为假设值，以结算单为准）"
-    return paid, formula, citations
+    extra = tilt_citations(run, rule, day, deductible_text)  # a guarantee pack's tilts cite their clauses
+    return paid, formula, (citations + [c for c in extra if c not in citations]) if extra else citations
 
 
 def _slip_deductible(run: Run, rule: BasicRule, visit: Visit, scope: Decimal, paid: Decimal, state: BasicState) -> None:
@@ -104,6 +110,9 @@ def _deductible_key(rule: BasicRule) -> str:
 def _deductible(run: Run, rule: BasicRule, visit: Visit, scope: Decimal, state: BasicState):
     if rule.deductible is None:
         return ZERO, ""
+    waived = deductible_waiver(run, visit, tuple(state.stays[:-1]))  # a guarantee's tilt, else None
+    if waived:
+        return ZERO, waived
     amount = run.value(rule.deductible, visit.date, visit.hospital_level)
     key = _deductible_key(rule)
     if rule.deductible_mode == "per_visit":

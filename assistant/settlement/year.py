@@ -12,6 +12,7 @@ from ..money import ZERO, fen, percent, yuan
 from .banded import explain, payment
 from .basic import BasicState, basic_payment
 from .context import Run
+from .guarantee import start as start_guarantee
 from .index import as_dicts
 
 if TYPE_CHECKING:  # the schema classes, for reading; settling uses their plain copies
@@ -24,6 +25,7 @@ class VisitResult:
     policy_scope: Decimal
     tiers: list[dict] = field(default_factory=list)
     out_of_pocket: Decimal = ZERO
+    hospital_borne: Decimal | None = None  # 目录外 the hospital bears (a guarantee's pack only)
 
 
 @dataclass
@@ -72,6 +74,7 @@ def settle_year(run: Run, visits: list[Visit]) -> YearResult:
     basic_state = BasicState()
     reached: dict[tuple[int, int], Reached] = {}
     results = []
+    fund = start_guarantee(run, visits)  # None unless the pack has an outcome guarantee (naiman-2019)
     for visit in visits:
         scope, scope_text = policy_scope(run, visit)
         result = VisitResult(visit=visit, policy_scope=scope)
@@ -88,11 +91,13 @@ def settle_year(run: Run, visits: list[Visit]) -> YearResult:
             remaining -= amount
             paid += amount
             totals[tier.tier] += amount
+        if fund is not None:  # after every tier: pays down to the guarantee; adds the hospital's share
+            paid += fund.settle_visit(result, basic, remaining, totals)
         result.out_of_pocket = visit.total - paid
         totals["total"] += visit.total
         totals["policy_scope"] += scope
         results.append(result)
-    totals["out_of_pocket"] = totals["total"] - sum(totals[name] for name in order)
+    totals["out_of_pocket"] = totals["total"] - sum(totals[name] for name in order) - totals.get("hospital_borne", ZERO)
     return YearResult(identity=run.identity, visits=results, totals=totals, run=run, reached=reached)
 
 

@@ -33,6 +33,8 @@ def ask(question: str, policy: str | None = None, region: str | None = None, sta
         raise InputError("请输入一个问题，例如“低保户住院大病保险起付线是多少？”")
     if len(text) > 500:
         raise InputError("问题太长了，请用一两句话说清楚（500字以内）。")
+    if policy is not None and policy not in documents():
+        raise InputError(f"没有编号为“{policy}”的政策，可选：{'、'.join(documents())}。")
     turn = Turn(text=text, said=read_slots(text), previous=load_state(state), policy=policy, region=region)
     if continues_bill(turn) or starts_bill(turn):
         return bill_answer(turn)
