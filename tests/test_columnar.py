@@ -28,6 +28,9 @@ from columnar_reference import cases_of, core_row
 
 ROOT = Path(__file__).resolve().parents[1]
 PERSON_YEARS = int(os.environ.get("COLUMNAR_PERSON_YEARS", "200000"))
+# Packs the columnar compiler refuses (their rules need what it does not know yet); they are
+# settled by the core only, and screen sends their members there. A new one must be added here.
+UNSUPPORTED = {"naiman-2019": "basic rules by identity and 健康扶贫 outcome guarantees (poverty_fund)"}
 
 _CASES: list = []  # filled before the worker processes fork, so they inherit it instead of unpickling
 
@@ -89,8 +92,18 @@ def test_columnar_equals_the_core_on_200000_person_years():
     assert len({r[1] for r in settled}) > 5  # identities chosen
 
 
+def test_every_settling_pack_is_compiled_or_known_to_be_left_to_the_core():
+    from assistant.knowledge.store import packs
+    from assistant.screening.compiled import supported
+    settling = {p.id for p in packs().values() if getattr(p, "settles", True)}
+    assert {p.id for p in settling_packs()} == settling - set(UNSUPPORTED)
+    assert not any(supported(packs()[name]) for name in UNSUPPORTED if name in packs())
+
+
 def _worked_cases():
     for path in sorted((ROOT / "tests" / "cases").glob("*.yaml")):
+        if path.stem in UNSUPPORTED:
+            continue
         for item in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]:
             text = json.dumps(item["case"], ensure_ascii=False, default=str)
             if '"unknown"' in text:
