@@ -218,3 +218,64 @@ def test_editing_a_visit_changes_the_year_and_is_logged(ledger):
     assert audit.describe(last).startswith("wang 修改了就诊记录") and "总费用：30000.00 → 40000.00" in audit.describe(last)
     shown = re.search(r'data-testid="ws-household-oop" data-amount="([\d.]+)"', _text(at)).group(1)
     assert Decimal(shown) == year.totals["out_of_pocket"]
+
+
+def test_only_an_admin_can_reveal_a_whole_id_number_and_it_is_logged(ledger):
+    from ledger_helpers import FATHER_ID
+    people = staff(ledger)
+    ids = family(ledger, people.wang)
+    for username in ("wang", "admin"):
+        at = _signed_in(username)
+        at.button(key=f"ws_open_{ids['household']}").click()
+        _run(at)
+        at.button(key=f"ws_view_{ids['father']}").click()
+        _run(at)
+        assert FATHER_ID not in _text(at)
+        reveal = [b for b in at.button if b.key == f"ws_reveal_btn_{ids['father']}"]
+        assert bool(reveal) == (username == "admin")
+    reveal[0].click()
+    _run(at)
+    assert FATHER_ID in _text(at)
+    with ledger.session() as s:
+        from assistant.ledger import audit
+        entry = audit.entries(s, people.admin)[0]
+    assert (entry.username, entry.action, entry.entity_id) == ("admin", "reveal", ids["father"])
+
+
+def test_the_knowledge_page_lists_whose_figures_changed(ledger):
+    people = staff(ledger)
+    ids = family(ledger, people.wang)
+    with ledger.session() as s:
+        settling.household_year(s, people.wang, ids["household"], 2023)
+        from assistant.ledger.tables import SettledYear
+        row = s.exec(select(SettledYear).where(SettledYear.member_id == ids["father"])).one()
+        pays = Decimal(row.totals["out_of_pocket"])
+        row.pack_version = "bayannur-2023 2023-01-01#000000000000"
+        row.totals = dict(row.totals, out_of_pocket=f"{pays + Decimal('123.45'):f}")
+        s.add(row)
+        s.commit()
+    at = _signed_in("wang")
+    at.radio(key="ws_section").set_value("知识更新")
+    _run(at)
+    assert any("有 1 个成员年度是按旧的政策知识计算的" in w.value for w in at.warning)
+    at.button(key="ws_resettle_go").click()
+    _run(at)
+    listed = _text(at)
+    assert f"个人自付 {pays + Decimal('123.45'):.2f} → **{pays:.2f}** 元（-123.45）" in listed and "李建国" in listed
+    assert any("所有保存的结果都是按当前的政策知识计算的" in s.value for s in at.success)
+
+
+def test_visits_before_the_identity_was_recognised_are_pointed_out(ledger):
+    people = staff(ledger)
+    ids = family(ledger, people.wang)
+    with ledger.session() as s:
+        book.update_member(s, people.wang, ids["father"], ids["version"], {},
+                           [{"code": "低保边缘家庭成员", "recognised_on": "2023-06-01", "recognised_by": "民政局"}])
+    at = _signed_in("wang")
+    at.button(key=f"ws_open_{ids['household']}").click()
+    _run(at)
+    at.button(key=f"ws_view_{ids['father']}").click()
+    _run(at)
+    note = next(m.value for m in at.markdown if "早于" in m.value)
+    assert "2 次就诊早于低保边缘家庭成员的认定日期（2023-06-01）" in note  # 03-01 and 05-01
+    assert "前溯12个月" in note and "第九条（三）" in note

@@ -6,20 +6,16 @@ each run); a save against an older one comes back as EditConflict and the page s
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import streamlit as st
-from sqlmodel import select
 
 from assistant.errors import InputError
 from assistant.ledger import EditConflict, audit, settling
 from assistant.ledger import households as book
 from assistant.ledger.money import from_fen
 from assistant.ledger.paper import TIER_WORDS, family_filename, family_pdf, member_filename, member_pdf
-from assistant.ledger.tables import SettledYear
 from assistant.lexicon import choices, name_of
 from assistant.privacy import mask_id, mask_phone
-from assistant.settlement import settle
 from views import common
 
 ss = st.session_state
@@ -32,7 +28,7 @@ REFERRALS = choices("referral")
 
 
 def money(value) -> str:
-    return f"{Decimal(value):,.2f}"
+    return f"{value:,.2f}"
 
 
 def run_write(ledger, action, done: str | None = None) -> bool:
@@ -85,34 +81,19 @@ def household_list(ledger, actor) -> None:
     with ledger.session() as session:
         homes = book.visible_households(session, actor, search=search or None)
         ids = [h.id for h in homes]
-        stored = _stored_by_household(session, ids, int(year))
+        stored = settling.stored_summary(session, ids, int(year))
         counts = {h.id: len(book.members(session, h.id)) for h in homes}
     with st.container(key="ws-households"):
         if not homes:
             st.info("还没有农户。可以在下面新增，或在“导入花名册”里从表格导入。")
         for home in homes:
-            pays, flagged = stored.get(home.id, (Decimal("0.00"), []))
+            pays, flagged = stored[home.id]
             with st.container(border=True, key=f"ws-row-{home.id}", horizontal=True, vertical_alignment="center"):
                 flag_text = f" · ⚠ {('、'.join(sorted(set(flagged))))}" if flagged else ""
                 st.markdown(f"**{common.escape(home.code)}** · {common.escape(home.village)} · {counts[home.id]} 人 · "
                             f"{year}年个人自付合计 {money(pays)} 元{flag_text}")
                 st.button("打开", key=f"ws_open_{home.id}", on_click=_open, args=(home.id,))
     new_household_form(ledger, actor)
-
-
-def _stored_by_household(session, household_ids, year) -> dict:
-    """household id -> (the year's stored out-of-pocket total, monitoring words) from saved results."""
-    from assistant.ledger.tables import Member
-    out: dict = {}
-    if not household_ids:
-        return out
-    rows = session.exec(select(SettledYear, Member.household_id).join(Member, Member.id == SettledYear.member_id)
-                        .where(Member.household_id.in_(household_ids), SettledYear.year == year)).all()
-    for row, household_id in rows:
-        pays, flagged = out.get(household_id, (Decimal("0.00"), []))
-        result = settling.stored(row)
-        out[household_id] = (pays + from_fen(row.out_of_pocket_fen), flagged + [m["what"] for m in settling.monitoring(result)])
-    return out
 
 
 def _open(household_id: int) -> None:
@@ -189,11 +170,10 @@ def household(ledger, actor, household_id: int) -> None:
 
 def totals_block(found) -> None:
     totals = found.totals
-    paid = totals["total"] - totals["out_of_pocket"]
     with st.container(key="ws-totals"):
         left, middle, right = st.columns(3)
         left.metric(f"{found.year}年全家总费用", f"{money(totals['total'])} 元")
-        middle.metric("各项保障报销", f"{money(paid)} 元")
+        middle.metric("各项保障报销", f"{money(totals['paid'])} 元")
         right.markdown(f'<div class="sc-amount-label">全家个人自付</div><div class="sc-tier-amount" '
                        f'data-testid="ws-household-oop" data-amount="{totals["out_of_pocket"]}">'
                        f'{money(totals["out_of_pocket"])} 元</div>', unsafe_allow_html=True)
@@ -266,6 +246,7 @@ def member_block(ledger, actor, found, item, visits_all, version) -> None:
                 for h in item.held))
         else:
             st.markdown("身份：普通参保人")
+        early_note(item)
         if item.result is None:
             st.info(item.error or "本年度没有就诊记录。")
         else:
@@ -274,6 +255,20 @@ def member_block(ledger, actor, found, item, visits_all, version) -> None:
             what_if_form(item, found)
         visits_block(ledger, actor, person, visits_all, version, found.year)
         edit_member_form(ledger, actor, person, item.held, version)
+
+
+def early_note(item) -> None:
+    """A visit dated before an identity was recognised: say so, with what the result says about looking back."""
+    for held in item.held:
+        if not held.recognised_on:
+            continue
+        before = [v for v in item.visits if v.date < held.recognised_on]
+        if not before:
+            continue
+        back = next((e for e in (item.result or {}).get("eligibility", []) if e["item"] == "新认定身份可前溯12个月"), None)
+        st.markdown(f'<div class="sc-item">{len(before)} 次就诊早于{name_of("identities", held.code)}的认定日期'
+                    f'（{held.recognised_on}）。{common.escape(back["result"]) if back else ""}'
+                    f'{common.citations_html(back["citations"], "依据") if back else ""}</div>', unsafe_allow_html=True)
 
 
 def _reveal(ledger, actor, member_id, home) -> None:
@@ -341,20 +336,16 @@ def what_if_form(item, found) -> None:
             last = max(v.date for v in item.visits)
             extra = {"date": last.isoformat(), "kind": "inpatient", "hospital_level": level, "location": "local",
                      "referral": referral, "total": total}
-            case = {**item.case, "visits": [*item.case["visits"], extra]}
             try:
-                again = settle(case)
+                found = settling.what_if(item, extra)
             except InputError as error:
                 st.error(error.message)
                 return
-            before, after = item.result["totals"]["out_of_pocket"], again["totals"]["out_of_pocket"]
             with st.container(key="ws-whatif-result"):
-                st.markdown(f"再住一次院（总费用 {common.escape(total)} 元）后，全年个人自付 **{money(after)} 元**，"
-                            f"比现在多 **{money(after - before)} 元**；这次住院的其余部分由各项保障支付。")
-                crossed = [m["what"] for m in settling.monitoring(again)
-                           if m["what"] not in {x["what"] for x in settling.monitoring(item.result)}]
-                if crossed:
-                    st.warning("会新达到：" + "、".join(crossed))
+                st.markdown(f"再住一次院（总费用 {common.escape(total)} 元）后，全年个人自付 **{money(found['out_of_pocket'])} 元**，"
+                            f"比现在多 **{money(found['more'])} 元**；这次住院的其余部分由各项保障支付。")
+                if found["newly_crossed"]:
+                    st.warning("会新达到：" + "、".join(found["newly_crossed"]))
                 st.caption("这只是估算，没有保存。")
 
 

@@ -11,12 +11,12 @@ import datetime as dt
 import io
 from xml.sax.saxutils import escape
 
+from ..knowledge.store import tiers
 from ..lexicon import name_of
 from ..privacy import mask_name
 from .settling import AID_TIERS, HouseholdYear, MemberYear, advice, monitoring
 
-TIER_WORDS = {"basic": "基本医保", "critical_illness": "大病保险", "medical_aid": "医疗救助", "tilted_aid": "倾斜救助",
-              "major_illness_aid": "重特大疾病医疗救助", "poverty_fund": "健康扶贫兜底"}
+TIER_WORDS = {t["code"]: t["name"] for t in tiers()}  # knowledge/tiers.yaml
 DISCLAIMER = "本页为按政策文件估算的结果，实际以定点医院“一站式”结算和医保经办机构的审核为准。"
 
 

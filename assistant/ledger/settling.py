@@ -18,7 +18,7 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from ..errors import InputError
-from ..knowledge.store import packs
+from ..knowledge.store import packs, tier_codes, tier_name
 from ..money import ZERO
 from ..settlement import settle
 from ..settlement.api import dumps, loads, policy_for
@@ -28,9 +28,9 @@ from .auth import Actor
 from .money import from_fen, to_fen
 from .tables import Household, Member, MemberIdentity, SettledYear, Visit, now
 
-TIERS = ("basic", "critical_illness", "medical_aid", "tilted_aid", "major_illness_aid", "poverty_fund")
+TIERS = tier_codes()  # knowledge/tiers.yaml, the one table of tiers
 TOTAL_KEYS = ("total", "policy_scope", *TIERS, "out_of_pocket")
-AID_TIERS = {"medical_aid": "医疗救助", "tilted_aid": "倾斜救助", "major_illness_aid": "重特大疾病医疗救助"}
+AID_TIERS = {code: tier_name(code) for code in TIERS[2:]}  # the tiers after 大病保险
 MONITORING = {"monitoring_impoverishment": "因病致贫监测", "monitoring_return_to_poverty": "因病返贫监测"}
 
 
@@ -86,12 +86,39 @@ class HouseholdYear:
 
     @property
     def totals(self) -> dict:
+        """The members' totals added up, and `paid`: what every tier together paid for the family."""
         sums = {key: ZERO for key in TOTAL_KEYS}
         for item in self.members:
             if item.result:
                 for key in TOTAL_KEYS:
                     sums[key] += item.result["totals"][key]
+        sums["paid"] = sums["total"] - sums["out_of_pocket"]
         return sums
+
+
+def stored_summary(session: Session, household_ids: list[int], year: int) -> dict[int, tuple[Decimal, list[str]]]:
+    """household id -> (the year's stored out-of-pocket, added over members; the monitoring lines crossed),
+    from the saved results (for the household list, without settling anyone again)."""
+    out: dict[int, tuple[Decimal, list[str]]] = {h: (ZERO, []) for h in household_ids}
+    if not household_ids:
+        return out
+    rows = session.exec(select(SettledYear, Member.household_id).join(Member, Member.id == SettledYear.member_id)
+                        .where(Member.household_id.in_(household_ids), SettledYear.year == year)).all()
+    for row, household_id in rows:
+        pays, crossed = out[household_id]
+        out[household_id] = (pays + from_fen(row.out_of_pocket_fen), crossed + [m["what"] for m in monitoring(stored(row))])
+    return out
+
+
+def what_if(item: MemberYear, extra_visit: dict) -> dict:
+    """The member's year with one more visit, settled by the core (nothing stored): the new result,
+    how much more the person would pay, and the monitoring lines the year would newly cross."""
+    case = {**item.case, "visits": [*item.case["visits"], extra_visit]}
+    again = settle(case)
+    before = {line["what"] for line in monitoring(item.result)}
+    return {"result": again, "out_of_pocket": again["totals"]["out_of_pocket"],
+            "more": again["totals"]["out_of_pocket"] - item.result["totals"]["out_of_pocket"],
+            "newly_crossed": [line["what"] for line in monitoring(again) if line["what"] not in before]}
 
 
 def member_case(home: Household, person: Member, held: list[MemberIdentity], visits: list[Visit]) -> dict:

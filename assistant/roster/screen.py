@@ -23,26 +23,12 @@ from ..money import ZERO
 from .members import Member, case_for
 from .rows import paused_gc
 
+# tier codes and names from knowledge/tiers.yaml (the one table); the aid tiers are those after 大病保险
+AMOUNT_KEYS = ("total", *tier_codes(), "out_of_pocket")
+AID_TIERS = {code: tier_name(code) for code in tier_codes()[2:]}
 HOW_TO_APPLY = "如何申请医疗救助"  # the eligibility item that says how this person applies
 
 Progress = Callable[[int, int], None]  # (members done, members in all)
-
-
-def amount_keys() -> tuple[str, ...]:
-    """The amounts of a ScreenRow: the bill, every tier in settlement order (knowledge/tiers.yaml), the share left."""
-    return ("total", *tier_codes(), "out_of_pocket")
-
-
-def aid_tiers() -> tuple[str, ...]:
-    """The tiers a person applies for: every 救助 after the two insurances (大病保险 is paid without asking)."""
-    codes = tier_codes()
-    return codes[codes.index("critical_illness") + 1:]
-
-
-def __getattr__(name: str):
-    if name == "AMOUNT_KEYS":  # the name the columnar engine imports; read from the tier table on first use
-        return amount_keys()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +41,7 @@ class ScreenRow:
     visits: int = 0
     policy: str = ""
     identity_applied: str | None = None
-    totals: dict = field(default_factory=dict)      # amount_keys() -> Decimal yuan
+    totals: dict = field(default_factory=dict)      # AMOUNT_KEYS -> Decimal yuan
     monitoring: tuple[str, ...] = ()                # the result's monitoring flags, in words
     suggestions: tuple[str, ...] = ()               # what to apply for, from the result
     notes: tuple[str, ...] = ()                     # the result's other flags
@@ -64,10 +50,10 @@ class ScreenRow:
 
 def screen_row(member: Member, result: dict) -> ScreenRow:
     """The table's row for a settled member, read off CONTRACT's result."""
-    totals = {k: result["totals"].get(k, ZERO) for k in amount_keys()}
+    totals = {k: result["totals"].get(k, ZERO) for k in AMOUNT_KEYS}
     monitoring = tuple(f["message"] for f in result["flags"] if f["code"].startswith("monitoring"))
     notes = tuple(dict.fromkeys(f["message"] for f in result["flags"] if not f["code"].startswith("monitoring")))
-    paid = [f"{tier_name(code)} {totals[code]:.2f} 元" for code in aid_tiers() if totals[code] > 0]
+    paid = [f"{name} {totals[code]:.2f} 元" for code, name in AID_TIERS.items() if totals[code] > 0]
     suggestions = list(paid)
     if paid or monitoring:
         how = next((e["result"] for e in result["eligibility"] if e["item"] == HOW_TO_APPLY), None)
@@ -80,7 +66,7 @@ def screen_row(member: Member, result: dict) -> ScreenRow:
 def no_visit_row(member: Member, policy: str | None) -> ScreenRow:
     """A member without a visit this year: listed, all amounts 0.00 (nothing to settle)."""
     return ScreenRow(member.household_id, member.name, member.id_number, member.rows, 0, policy or "",
-                     None, {k: Decimal("0.00") for k in amount_keys()}, notes=("本年度没有就诊记录。",))
+                     None, {k: Decimal("0.00") for k in AMOUNT_KEYS}, notes=("本年度没有就诊记录。",))
 
 
 _VISIT_NUMBER = re.compile(r"第(\d+)次就诊")

@@ -13,36 +13,28 @@ from pathlib import Path
 from typing import Iterable
 
 from ..errors import InputError
-from ..knowledge.store import tier_name
+from ..knowledge.store import tier_codes, tier_name
 from ..lexicon import name_of
 from ..privacy import mask_id
 from .columns import COLUMNS, PRIVATE_FIELDS, field_for
 from .rows import Roster, RowError, paused_gc
-from .screen import ScreenRow, amount_keys
+from .screen import AMOUNT_KEYS, ScreenRow
 
+AMOUNT_HEADERS = dict(zip(AMOUNT_KEYS, ("总费用", *(tier_name(code) for code in tier_codes()), "个人自付")))
+# CONTRACT.md's columns first, in its order; ours after them.
+HEADERS = ("户编号", "姓名", "适用身份", *AMOUNT_HEADERS.values(), "监测提示", "建议申请",
+           "身份证号", "政策", "就诊次数", "其他提示", "行号")
 ERROR_HEADERS = ("行号", "户编号", "姓名", "身份证号", "错误原因")
 
 
-def amount_headers() -> dict[str, str]:
-    """Amount key -> column: 总费用, each tier by its name in knowledge/tiers.yaml (CONTRACT's columns), 个人自付."""
-    return {k: {"total": "总费用", "out_of_pocket": "个人自付"}.get(k) or tier_name(k) for k in amount_keys()}
-
-
-def headers() -> tuple[str, ...]:
-    """CONTRACT.md's columns first, in its order; ours after them."""
-    return ("户编号", "姓名", "适用身份", *amount_headers().values(), "监测提示", "建议申请",
-            "身份证号", "政策", "就诊次数", "其他提示", "行号")
-
-
 def table_rows(rows: Iterable[ScreenRow], show_id: bool = False) -> list[list]:
-    """The screening table's data rows (settled members only), cells in headers() order."""
-    keys = amount_keys()
+    """The screening table's data rows (settled members only), cells in HEADERS order."""
     out = []
     for r in rows:
         if r.error:
             continue
         identity = name_of("identities", r.identity_applied) if r.visits else "—（本年无就诊）"
-        out.append([r.household_id, r.name, identity, *(r.totals[k] for k in keys),
+        out.append([r.household_id, r.name, identity, *(r.totals[k] for k in AMOUNT_KEYS),
                     "\n".join(r.monitoring), "\n".join(r.suggestions),
                     r.id_number if show_id else mask_id(r.id_number), r.policy, r.visits,
                     "\n".join(r.notes), "、".join(map(str, r.rows))])
@@ -75,16 +67,16 @@ def write_table(rows: Iterable[ScreenRow], out_path: str | Path, errors: Iterabl
         problems = error_rows(rows, errors, show_id)
     suffix = out.suffix.lower()
     if suffix == ".xlsx":
-        out.write_bytes(_xlsx([("筛查结果", headers(), table), ("错误行", ERROR_HEADERS, problems)]))
+        out.write_bytes(_xlsx([("筛查结果", HEADERS, table), ("错误行", ERROR_HEADERS, problems)]))
         return [out]
     if suffix == ".csv":
         beside = errors_path(out)
-        _write_csv(out, headers(), table)
+        _write_csv(out, HEADERS, table)
         _write_csv(beside, ERROR_HEADERS, problems)
         return [out, beside]
     if suffix == ".parquet":
         beside = errors_path(out)
-        _write_parquet(out, headers(), table)
+        _write_parquet(out, HEADERS, table)
         _write_parquet(beside, ERROR_HEADERS, problems)
         return [out, beside]
     raise InputError(f"结果文件“{out.name}”的扩展名应为 .xlsx、.csv 或 .parquet。")
@@ -110,28 +102,27 @@ def _csv_cell(value) -> str:
     return text
 
 
-def _write_csv(path: Path, names, rows) -> None:
+def _write_csv(path: Path, headers, rows) -> None:
     # UTF-8 with BOM: Excel in China opens it with the Chinese intact (without the BOM it guesses GBK).
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(names)
+        writer.writerow(headers)
         writer.writerows([_csv_cell(v) for v in row] for row in rows)
 
 
-def _write_parquet(path: Path, names, rows) -> None:
+def _write_parquet(path: Path, headers, rows) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
-    columns = list(zip(*rows)) if rows else [()] * len(names)
-    money = set(amount_headers().values())
+    columns = list(zip(*rows)) if rows else [()] * len(headers)
     arrays = []
-    for header, values in zip(names, columns):
-        if header in money:
+    for header, values in zip(headers, columns):
+        if header in AMOUNT_HEADERS.values():
             arrays.append(pa.array(values, type=pa.decimal128(14, 2)))  # exact yuan, never float
         elif header in ("就诊次数", "行号") and all(isinstance(v, int) for v in values):
             arrays.append(pa.array(values, type=pa.int64()))
         else:
             arrays.append(pa.array([_cell_text(v) for v in values], type=pa.string()))
-    pq.write_table(pa.table(arrays, names=list(names)), path)
+    pq.write_table(pa.table(arrays, names=list(headers)), path)
 
 
 def _xlsx(sheets) -> bytes:
@@ -144,9 +135,9 @@ def _xlsx(sheets) -> bytes:
                                         "strings_to_formulas": False, "strings_to_urls": False})
     money = book.add_format({"num_format": "0.00"})
     bold = book.add_format({"bold": True})
-    for title, names, rows in sheets:
+    for title, headers, rows in sheets:
         sheet = book.add_worksheet(title)
-        sheet.write_row(0, 0, list(names), bold)
+        sheet.write_row(0, 0, list(headers), bold)
         sheet.freeze_panes(1, 0)
         for r, row in enumerate(rows, start=1):
             for c, value in enumerate(row):
