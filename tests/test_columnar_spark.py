@@ -28,3 +28,11 @@ def test_spark_gives_the_same_table_as_one_machine(spark, tmp_path):
     differing = [name for name in want.column_names if not got.column(name).equals(want.column(name))]
     assert not differing
     assert want.column("error").null_count < 1500  # the roster has refused person-years, and they match too
+
+
+def test_screen_with_the_spark_engine_gives_the_core_rows(spark):
+    from assistant.roster.screen import screen
+    from test_columnar_screen import _members
+    members = _members(300, seed=31)
+    assert screen(members, policy="bayannur-2023", engine="spark", spark=spark) == \
+        screen(members, policy="bayannur-2023", engine="core", workers=1)

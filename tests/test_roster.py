@@ -406,3 +406,15 @@ def test_a_name_that_looks_like_a_formula_stays_text(tmp_path):
     (book,) = write_table(rows, tmp_path / "结果.xlsx")
     cell = load_workbook(book)["筛查结果"]["A2"]
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK(")
+
+
+def test_a_2019_naiman_roster_carries_the_disease_to_the_core(tmp_path):
+    text = "\n".join([HEADER + ",疾病",
+                      f"N1,王大,{FATHER},建档立卡,城乡居民,2019-05-01,住院,二级,本地,已转诊,30000,1000,,,肺癌",
+                      f"N1,王大,{FATHER},,,2019-08-01,门诊慢特病,二级,本地,已转诊,3000,,,,肺癌"])
+    (member,) = members(read_roster(_write(tmp_path, text)))
+    assert [v["disease"] for v in member.visits] == ["肺癌", "肺癌"]
+    (row,) = screen([member], policy="naiman-2019")
+    result = settle(case_for(member, policy="naiman-2019"))
+    assert row.totals == {k: result["totals"][k] for k in row.totals}
+    assert row.totals["poverty_fund"] > 0 and row.suggestions[0].startswith("健康扶贫兜底 ")

@@ -78,6 +78,7 @@ def test_a_visit_after_today_is_refused_with_the_dates_covered():
     with pytest.raises(InputError) as raised:
         settle({"region": "巴彦淖尔", "visits": [{**STAY, "date": tomorrow}]})
     assert raised.value.field == "date" and "晚于今天" in raised.value.message
+    assert "2023-01-01至今" in raised.value.message
     with pytest.raises(InputError) as raised:
         settle({"policy": "bayannur-2023", "visits": [{**STAY, "date": "2024-01-01"}, {**STAY, "date": tomorrow}]})
     assert "第2次就诊" in raised.value.message

@@ -37,9 +37,9 @@ def span(pack) -> str:
 
 def not_settling(doc, available) -> str:
     """Why a document without a pack never settles (a draft, a framework), and which policies do."""
-    why = {"draft": "是征求意见稿，从未正式实施，不能用来计算报销",
-           "framework": "是框架性文件，只规定原则（各盟市据此制定具体办法），没有可用于计算的标准"}.get(
-        doc.status, f"是{doc.status_name}，目前不能用来计算报销")
+    why = {"draft": "是征求意见稿，从未正式实施，不能用于计算报销金额",
+           "framework": "是框架性文件，只规定原则（各盟市据此制定具体办法），不能用于计算报销金额"}.get(
+        doc.status, f"是{doc.status_name}，目前不能用于计算报销金额")
     names = "、".join(f"{p.id}（{p.region}，{span(p)}）" for p in available.values() if p.settles)
     return f"“{doc.title}”{why}，只能查询政策原文。可以计算的政策：{names}。"
 
@@ -49,11 +49,12 @@ def region_matches(pack, region: str) -> bool:
     return any(region == w or region in w or w in region for w in words)
 
 
-def check_day(day: dt.date, what: str, field: str = "date") -> None:
+def check_day(day: dt.date, what: str, field: str = "date", covered: str | None = None) -> None:
     """A bill from the future cannot be settled (nor checked against rules that may still change)."""
     today = dt.date.today()
     if day > today:
-        raise InputError(f"{what} {day} 晚于今天（{today}），请核对就诊日期。", field)
+        within = f"目前可以计算{covered}的就诊，" if covered else ""
+        raise InputError(f"{what} {day} 晚于今天（{today}），{within}请核对就诊日期。", field)
 
 
 def policy_for(region: str | None = None, day: dt.date | None = None, policy: str | None = None):
@@ -86,7 +87,7 @@ def policy_for(region: str | None = None, day: dt.date | None = None, policy: st
         raise InputError(f"暂时没有“{region}”的政策，目前可计算的地区：{regions}。", "region")
     if day is None:
         raise InputError("请填写就诊日期，才能确定适用哪一年的政策。", "date")
-    check_day(day, "就诊日期")
+    check_day(day, "就诊日期", covered="、".join(span(p) for p in matching))
     for pack in matching:
         if pack.covers(day):
             return pack

@@ -28,18 +28,15 @@ from .auth import Actor
 from .money import from_fen, to_fen
 from .tables import Household, Member, MemberIdentity, SettledYear, Visit, now
 
-# The tiers a family applies for (救助), by code; their names and order come from knowledge/tiers.yaml.
-AID_CODES = frozenset({"medical_aid", "major_illness_aid", "tilted_aid"})
-
-
 def total_keys() -> tuple[str, ...]:
     """A result's totals in order: the bill, the policy scope, every tier (knowledge/tiers.yaml), what is left."""
     return ("total", "policy_scope", *tier_codes(), "out_of_pocket")
 
 
 def aid_tiers() -> dict[str, str]:
-    """code -> name of the 救助 tiers, in settlement order."""
-    return {code: tier_name(code) for code in tier_codes() if code in AID_CODES}
+    """code -> name of the tiers after 大病保险 (救助, 倾斜, 重特大, 健康扶贫兜底), in settlement order
+    (knowledge/tiers.yaml: basic and critical_illness come first)."""
+    return {code: tier_name(code) for code in tier_codes()[2:]}
 MONITORING = {"monitoring_impoverishment": "因病致贫监测", "monitoring_return_to_poverty": "因病返贫监测"}
 
 

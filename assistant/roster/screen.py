@@ -18,14 +18,14 @@ from decimal import Decimal
 from typing import Callable, Iterable
 
 from ..errors import InputError
+from ..knowledge.store import tier_codes, tier_name
 from ..money import ZERO
 from .members import Member, case_for
 from .rows import paused_gc
 
-AMOUNT_KEYS = ("total", "basic", "critical_illness", "medical_aid", "tilted_aid", "major_illness_aid",
-               "poverty_fund", "out_of_pocket")
-AID_TIERS = {"medical_aid": "医疗救助", "tilted_aid": "倾斜救助", "major_illness_aid": "重特大疾病医疗救助",
-             "poverty_fund": "健康扶贫兜底"}
+# tier codes and names from knowledge/tiers.yaml (the one table); the aid tiers are those after 大病保险
+AMOUNT_KEYS = ("total", *tier_codes(), "out_of_pocket")
+AID_TIERS = {code: tier_name(code) for code in tier_codes()[2:]}
 HOW_TO_APPLY = "如何申请医疗救助"  # the eligibility item that says how this person applies
 
 Progress = Callable[[int, int], None]  # (members done, members in all)

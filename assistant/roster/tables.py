@@ -13,14 +13,14 @@ from pathlib import Path
 from typing import Iterable
 
 from ..errors import InputError
+from ..knowledge.store import tier_codes, tier_name
 from ..lexicon import name_of
 from ..privacy import mask_id
 from .columns import COLUMNS, PRIVATE_FIELDS, field_for
 from .rows import Roster, RowError, paused_gc
 from .screen import AMOUNT_KEYS, ScreenRow
 
-AMOUNT_HEADERS = dict(zip(AMOUNT_KEYS, ("总费用", "基本医保", "大病保险", "医疗救助", "倾斜救助",
-                                        "重特大疾病医疗救助", "健康扶贫兜底", "个人自付")))
+AMOUNT_HEADERS = dict(zip(AMOUNT_KEYS, ("总费用", *(tier_name(code) for code in tier_codes()), "个人自付")))
 # CONTRACT.md's columns first, in its order; ours after them.
 HEADERS = ("户编号", "姓名", "适用身份", *AMOUNT_HEADERS.values(), "监测提示", "建议申请",
            "身份证号", "政策", "就诊次数", "其他提示", "行号")

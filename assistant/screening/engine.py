@@ -21,13 +21,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..knowledge.store import packs
-from ..knowledge.store import tier_codes
+from ..checks import ABSURD_AMOUNT, MAX_VISITS
+from ..knowledge.store import packs, tier_codes
 from .compiled import (DEFAULTS, INSURANCES, KINDS, LEVELS, LOCATIONS, REFERRALS, CompiledPack,
                        compiled, half_up, supported)
 
-MAX_FEN = 10_000_000 * 100   # models.ABSURD_AMOUNT in fen
-MAX_VISITS = 366             # models.MAX_VISITS
+MAX_FEN = int(ABSURD_AMOUNT * 100)  # the core's absurd amount, in fen
 AMOUNTS = ("total", "policy_scope", *tier_codes(), "out_of_pocket")
 
 INPUT_SCHEMA = pa.schema([
@@ -43,12 +42,16 @@ INPUT_SCHEMA = pa.schema([
 integer id; a person's visits in one calendar year are one person-year."""
 
 
+from .fallback import core_flag_codes, needs_core, settle_with_core  # noqa: E402  (it reads nothing above)
+
+
 def flag_codes() -> tuple[str, ...]:
     """Every flag any settling pack can raise: one boolean column each, the same for every batch."""
     codes = set()
     for pack in packs().values():
         if getattr(pack, "settles", True) and supported(pack):
             codes.update(compiled(pack).flag_codes)
+            codes.update(core_flag_codes(pack))
     return tuple(sorted(codes))
 
 
@@ -140,8 +143,14 @@ def settle_table(table: pa.Table) -> pa.Table:
     out = {name: np.zeros(n_py, dtype=np.int64) for name in AMOUNTS}
     codes = flag_codes()
     flags = {code: np.zeros(n_py, dtype=bool) for code in codes}
-    identity = np.full(n_py, None, dtype=object)
-    error = np.full(n_py, None, dtype=object)
+    identity = np.full(n_py, -1, dtype=np.int32)   # into `identities`; −1 ordinary (or refused)
+    error = np.full(n_py, -1, dtype=np.int32)      # into `messages`; −1 settled
+    identities: list[str] = []
+    messages: list[str] = []
+
+    def refuse(where, message: str) -> None:
+        messages.append(message)
+        error[where] = len(messages) - 1
     settled = np.zeros(n_py, dtype=bool)
     available = packs()
     for name in pc.unique(policy).to_pylist():
@@ -149,32 +158,53 @@ def settle_table(table: pa.Table) -> pa.Table:
             else policy.is_null().to_numpy(zero_copy_only=False)
         pack = available.get(name) if name else None
         if pack is None or not getattr(pack, "settles", True):
-            error[mask] = (f"没有可计算的政策“{name}”，请核对政策编号。" if name else "请填写政策编号（policy）。")
+            refuse(mask, f"没有可计算的政策“{name}”，请核对政策编号。" if name else "请填写政策编号（policy）。")
             continue
         if not supported(pack):
-            error[mask] = f"“{pack.name}”暂不支持批量计算，请逐人计算（--engine core）。"
+            refuse(mask, f"“{pack.name}”暂不支持批量计算，请逐人计算（--engine core）。")
+            continue
+        every = np.flatnonzero(mask)
+        if needs_core(pack):  # an outcome guarantee (naiman-2019): the core's own fen, person-year by person-year
+            rows = [np.arange(starts[i], starts[i] + counts[i]) for i in every]
+            done = settle_with_core(table, [r if order is None else order[r] for r in rows], AMOUNTS, codes)
+            for i, item in zip(every, done):
+                error[i] = item["error"]
+                if item["error"] is None:
+                    identity[i] = item["identity"]
+                    for key in AMOUNTS:
+                        out[key][i] = item["amounts"][key]
+                    for code, value in item["flags"].items():
+                        flags[code][i] = value
+                    settled[i] = True
             continue
         cp = compiled(pack)
-        every = np.flatnonzero(mask)
         for at in range(0, len(every), CHUNK):
             py = every[at:at + CHUNK]
             result = _settle_pack(cp, c, starts[py], counts[py], firsts.take(pa.array(py)))
-            ok = result["error"] == None  # noqa: E711 (object array)
-            error[py] = result["error"]
+            ok = result["error"] < 0
+            error[py] = np.where(ok, -1, result["error"] + len(messages))
+            messages.extend(result["messages"])
             for key in AMOUNTS:
                 out[key][py] = result[key]
             for code, values in result["flags"].items():
                 flags[code][py] = values
-            identity[py] = result["identity"]
+            identity[py] = np.where(result["identity"] > 0, result["identity"] - 1 + len(identities), -1)
+            identities.extend(cp.identity_order)
             settled[py[ok]] = True
     columns = {"person": pa.array(c["person"][starts]), "year": pa.array(c["year"][starts].astype(np.int32)),
-               "policy": policy, "identity_applied": pa.array(identity, pa.string())}
+               "policy": policy, "identity_applied": _words(identity, identities)}
     for key in AMOUNTS:
         columns[key] = pa.array(out[key], mask=~settled)
     for code in codes:
         columns[f"flag_{code}"] = pa.array(flags[code], mask=~settled)
-    columns["error"] = pa.array(error, pa.string())
+    columns["error"] = _words(error, messages)
     return pa.table(columns, schema=schema)
+
+
+def _words(index: np.ndarray, words: list[str]) -> pa.Array:
+    """Strings from indices into a list (−1 = null), built in Arrow rather than as Python objects."""
+    dictionary = pa.array(words or [""], pa.string())
+    return pa.DictionaryArray.from_arrays(pa.array(index, mask=index < 0), dictionary).cast(pa.string())
 
 
 # ---- one pack --------------------------------------------------------------------------------
@@ -233,8 +263,8 @@ def _settle_pack(cp: CompiledPack, c: dict, starts: np.ndarray, counts: np.ndarr
     den = cp.den
     first = np.cumsum(np.append(0, counts[:-1]))  # each person-year's first row among `rows`
     # rows of these person-years, in order; py_of_row maps each to its person-year (0..n_py−1)
-    if n_py and starts[0] == 0 and first[-1] == starts[-1] and counts.sum() == len(c["person"]):
-        rows = slice(None)                          # every row: no copies
+    if n_py and np.array_equal(starts - starts[0], first):
+        rows = slice(int(starts[0]), int(starts[0] + counts.sum()))   # one run of rows: views, no copies
     else:
         rows = np.repeat(starts - first, counts) + np.arange(counts.sum())
     py_of_row = np.repeat(np.arange(n_py), counts)
@@ -246,12 +276,17 @@ def _settle_pack(cp: CompiledPack, c: dict, starts: np.ndarray, counts: np.ndarr
     total, ooc, cat_b = c["total"][rows], c["out_of_catalog"][rows], c["category_b"][rows]
     scope = total - ooc - half_up(cat_b * cp.category_b[year_epoch, ins], den)
 
-    error = np.full(n_py, None, dtype=object)
-    for bad, message in reversed(_checks(cp, c, rows, epoch, scope)):  # the first check wins
-        if bad.any():
-            error[np.unique(py_of_row[bad])] = message
-    error[counts > MAX_VISITS] = f"一年的就诊次数超过{MAX_VISITS}次，请分开填写或合并同类门诊费用。"
-    bad_py = error != None  # noqa: E711
+    error = np.full(n_py, -1, dtype=np.int32)
+    messages = []
+    checks = _checks(cp, c, rows, epoch, scope)
+    checks.insert(0, (None, f"一个病例最多填写{MAX_VISITS}次就诊，请核对是否重复粘贴了费用清单。"))  # read first
+    for n, (bad, message) in reversed(list(enumerate(checks))):  # the first check wins
+        where = counts > MAX_VISITS if bad is None else (np.unique(py_of_row[bad]) if bad.any() else None)
+        if where is not None:
+            error[where] = n
+        messages.append(message)
+    messages.reverse()
+    bad_py = error >= 0
     mask, foreign = _identity_bits(cp, firsts.column("identities"))
     contribution = _contribution(cp, firsts.column("contribution_tier"))
 
@@ -313,9 +348,8 @@ def _settle_pack(cp: CompiledPack, c: dict, starts: np.ndarray, counts: np.ndarr
     bits |= _pack_flags(cp, c, rows, counts, first, year_epoch, winner_ident, result, level, kind, total, ooc,
                         row_data["statistics"])
     result["flags"] = {code: ((bits >> n) & 1).astype(bool) & ~bad_py for n, code in enumerate(cp.flag_codes)}
-    names = np.array([None, *cp.identity_order], dtype=object)
-    result["identity"] = np.where(bad_py, None, names[winner_ident])
-    result["error"] = error
+    result["identity"] = np.where(bad_py, 0, winner_ident)     # 0 ordinary, k+1 identity_order[k]
+    result["error"], result["messages"] = error, messages
     for name in AMOUNTS:
         result[name] = np.where(bad_py, 0, result[name])
     return result

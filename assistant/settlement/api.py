@@ -45,18 +45,18 @@ def _plan(case: Case) -> Plan:
     years: dict[int, list] = {}
     for visit in sorted(case.visits, key=lambda v: (v.date, v.index)):
         years.setdefault(visit.date.year, []).append(visit)
+    for visit in case.visits:  # in the order given: "第N次" is the person's N-th entry (a roster maps it to a row)
+        check_day(visit.date, f"第{visit.index + 1}次就诊日期", covered=span(first))
     plan = []
-    number = 0
     for year, visits in years.items():
         pack = first if first.covers(visits[0].date) else policy_for(
             region=case.region or first.region, day=visits[0].date, policy=case.policy)
-        for visit in visits:
-            number += 1
-            check_day(visit.date, f"第{number}次就诊日期")
-            if not pack.covers(visit.date):
-                raise InputError(f"第{number}次就诊日期 {visit.date} 不在“{pack.name}”的适用期"
-                                 f"（{span(pack)}）内，请核对日期或选择其他政策。", "date")
         plan.append((pack, visits))
+    for visit in case.visits:
+        pack = next(p for p, visits in plan if visits[0].date.year == visit.date.year)
+        if not pack.covers(visit.date):
+            raise InputError(f"第{visit.index + 1}次就诊日期 {visit.date} 不在“{pack.name}”的适用期"
+                             f"（{span(pack)}）内，请核对日期或选择其他政策。", "date")
     return plan
 
 
@@ -188,7 +188,7 @@ def _result(case: Case, plan: Plan, years: list[YearResult], candidates, compare
     if spread is not None:
         result["range"] = spread
     found, lines = readings(case, _distinct(plan), totals["out_of_pocket"],
-                            lambda swap: _best(case, plan, swap=swap))
+                            lambda swap: _best(case, plan, swap=swap), candidates)
     if found:
         result["readings"] = found
         result["assumptions"].extend(lines)

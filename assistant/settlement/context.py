@@ -53,14 +53,12 @@ class Run:
         return self.notes.flags
 
     def value(self, name: str, day: dt.date, key: str | None = None) -> Decimal:
-        item = self.index.item(name, day)
-        raw = item.value
+        value, line, mark = self.index.lookup(name, day, key)
         if self.explain:
-            line, mark = self.index.noted(name, item, key)
             if line is not None:
                 self.notes.assumptions[line] = None
             self.notes.used[mark] = None
-        return raw.get(key, raw.get("level1")) if isinstance(raw, dict) else raw
+        return value
 
     def statistic(self, name: str, day: dt.date) -> Decimal:
         override = self.override(name)

@@ -40,6 +40,7 @@ class Compiled:
     quotes: tuple[Quote, ...]
     notes: tuple[str, ...]
     used: tuple[str, ...]  # the values it rests on, as the fingerprint records them
+    names: tuple[str, ...]  # the parameters it read
 
 
 class PackIndex:
@@ -49,6 +50,7 @@ class PackIndex:
         self._rules: dict[tuple, tuple] = {}
         self._schedules: dict[tuple, Compiled] = {}
         self._notes: dict[tuple, str | None] = {}
+        self._lookups: dict[tuple, tuple] = {}
         self.variants: dict[str, object] = {}  # reading code -> the pack read the other way (ranges.py)
 
     # parameters -----------------------------------------------------------------------------
@@ -64,6 +66,17 @@ class PackIndex:
             if found is None:
                 raise KnowledgeError(f"{self.pack.id}: parameter '{name}' has no value for {day}")
             self._values[key] = found
+        return found
+
+    def lookup(self, name: str, day: dt.date, key: str | None = None) -> tuple:
+        """(value, assumption line or None, fingerprint mark) of a parameter on a day, for a level or insurance key."""
+        memo = (name, day, key)
+        found = self._lookups.get(memo)
+        if found is None:
+            item = self.item(name, day)
+            raw = item.value
+            value = raw.get(key, raw.get("level1")) if isinstance(raw, dict) else raw
+            found = self._lookups[memo] = (value, *self.noted(name, item, key))
         return found
 
     def note(self, name: str, item, key: str | None) -> str | None:
@@ -140,12 +153,24 @@ class PackIndex:
         return ("norule",)
 
     def schedule(self, t: int, r: int, g: int, day: dt.date, income: Decimal | None) -> Compiled:
-        """Tier t, rule r, group g on a day (income: the case's own 上年人均可支配收入, if typed)."""
-        key = (t, r, g, day, income)
-        found = self._schedules.get(key)
+        """Tier t, rule r, group g on a day (income: the case's own 上年人均可支配收入, if typed).
+
+        Kept by calendar year when every value it uses holds the whole year (the usual case),
+        else by day.
+        """
+        schedules = self._schedules
+        found = schedules.get((t, r, g, day.year, income))
         if found is None:
-            found = self._schedules[key] = self._compile(t, r, g, day, income)
+            found = schedules.get((t, r, g, day, income))
+            if found is None:
+                found = self._compile(t, r, g, day, income)
+                whole_year = all(self._holds_year(name, day) for name in found.names)
+                schedules[(t, r, g, day.year, income) if whole_year else (t, r, g, day, income)] = found
         return found
+
+    def _holds_year(self, name: str, day: dt.date) -> bool:
+        item = self.item(name, day)
+        return item.start <= dt.date(day.year, 1, 1) and (item.end is None or item.end >= dt.date(day.year, 12, 31))
 
     def _compile(self, t: int, r: int, g: int, day: dt.date, income: Decimal | None) -> Compiled:
         tier = self.pack.tiers[t]
@@ -182,7 +207,8 @@ class PackIndex:
             for quoted in (self.value_quotes(name, day) if name else ()):
                 if quoted not in quotes:
                     quotes.append(quoted)
-        return Compiled(Schedule(deductible, bands, limit), tuple(quotes), tuple(notes), tuple(used))
+        names = tuple(n for n in (group.deductible, group.deductible_of, group.bands, group.ratio, group.limit) if n)
+        return Compiled(Schedule(deductible, bands, limit), tuple(quotes), tuple(notes), tuple(used), names)
 
 
 def index_for(pack) -> PackIndex:

@@ -100,7 +100,8 @@ def out_of_pocket_range(case: Case, settled: Decimal, estimates: list[tuple[int,
 
     `out_of_pocket(case, contribution_tier)` settles a variant in numbers only (就高不就低 applied).
     """
-    tier_unknown = case.contribution_tier == "unknown" and bool(tiers_offered)
+    # 缴费档次 is a 城乡居民 matter: an employee's unknown tier changes nothing
+    tier_unknown = case.contribution_tier == "unknown" and bool(tiers_offered) and case.insurance == "resident"
     if not estimates and not tier_unknown:
         return None
     because = []
@@ -151,14 +152,20 @@ def reading_variant(pack, choice):
     return found
 
 
+def _concerns(pack, choice, identities) -> bool:
+    """Whether the tier the reading moves pays anyone of these identities at all (else both readings agree)."""
+    tier = next(t for t in pack.tiers if t.tier == choice.tier)
+    return any(group.covers(identity) for rule in tier.rules for group in rule.groups for identity in identities)
+
+
 def _copy(obj, **changes):
     fields = {k: v for k, v in obj.__dict__.items() if not k.startswith("_")}
     fields.update(changes)
     return type(obj)(fields)
 
 
-def readings(case: Case, packs_used: list, settled: Decimal,
-             out_of_pocket: Callable[[dict], Decimal]) -> tuple[list[dict], list[str]]:
+def readings(case: Case, packs_used: list, settled: Decimal, out_of_pocket: Callable[[dict], Decimal],
+             identities=(None,)) -> tuple[list[dict], list[str]]:
     """For each documented reading that changes this case's amount: both figures, and a line saying so.
 
     `out_of_pocket(variants)` settles the case with some packs replaced ({pack id: variant}).
@@ -167,7 +174,7 @@ def readings(case: Case, packs_used: list, settled: Decimal,
     kinds = {v.kind for v in case.visits}
     for pack in packs_used:
         for choice in getattr(pack, "readings", ()):
-            if choice.kind not in kinds:
+            if choice.kind not in kinds or not _concerns(pack, choice, identities):
                 continue
             other = out_of_pocket({pack.id: reading_variant(pack, choice)})
             if other == settled:
