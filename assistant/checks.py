@@ -1,6 +1,6 @@
 """One check of what a person typed: `{field: message}`, each message one Chinese sentence.
 
-The command (through `models.parse_case`) and the guided interview (`ui_flow`) both ask this
+The command (through `models.parse_case`) and the guided interview (`selfcheck.flow`) both ask this
 module, so a mistake is explained in the same words wherever it was made. A field's reader
 returns the parsed value and, where it is wrong, a message instead of raising: the interview
 wants every problem of a screen at once, the command wants the first.

@@ -42,7 +42,7 @@ def first_page(browser, starts: int) -> list[tuple[float, float]]:
             wait_healthy(port, process)
             healthy = time.perf_counter() - began
             page.goto(f"http://127.0.0.1:{port}/")
-            page.wait_for_selector(".st-key-sc-step-where [data-testid='stRadioOption']")
+            page.wait_for_selector(".st-key-sc-step-start .st-key-sc_start button")
             page.wait_for_selector('[data-testid="sc-run"]', state="attached")
             page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached")
             found.append((healthy, time.perf_counter() - began))
@@ -59,8 +59,7 @@ def to_result(app: App) -> None:
     app.choose("sc_w_v0_ooc_known", "知道")
     app.fill("sc_w_v0_out_of_catalog", "3000")
     app.next("visits")
-    app.press("sc_show_result")
-    app.step("result")
+    app.to_result()
 
 
 # Measured inside the page: from the click to the moment the next run's marker is in the DOM, so the
@@ -95,7 +94,7 @@ def reruns(browser, count: int) -> tuple[list[float], list[float]]:
         to_result(app)
         drawn, script = [], []
         for _ in range(count + 2):
-            found = app.page.evaluate(RERUN_JS, ".st-key-sc_show_formula input")
+            found = app.page.evaluate(RERUN_JS, ".st-key-sc_more_compare summary")  # open/close the what-ifs
             app.wait_idle()
             drawn.append(found["drawn"] / 1000)
             script.append(found["script"] / 1000)

@@ -7,20 +7,27 @@ from pathlib import Path
 
 import pytest
 
-from assistant import ui_flow as flow
-from assistant.compare import compare_identities, compare_referral, estimate_out_of_catalog
+from assistant.selfcheck import flow
+from assistant.selfcheck.compare import compare_identities, compare_referral, estimate_out_of_catalog
 from assistant.knowledge.store import documents
 from assistant.knowledge.store import packs
 from assistant.lexicon import code_for
 from assistant.understanding.search import search
 from assistant.settlement import settle
-from assistant.ui_present import money, segments, share, summary_html
+from assistant.selfcheck.present import money, segments, share
 from conftest import ROOT
 
 JUNE = dt.date(2023, 6, 1)
 CASE = {"policy": "bayannur-2023", "insurance": "resident", "identities": ["minimum_living"],
         "visits": [{"date": "2023-06-01", "kind": "inpatient", "hospital_level": "level3", "location": "local",
                     "referral": "referred", "total": "60000", "out_of_catalog": "3000"}]}
+
+
+def test_the_old_app_modules_moved_into_the_selfcheck_package():
+    for old in ("ui_flow", "ui_present", "ui_about", "compare"):
+        assert not (ROOT / "assistant" / f"{old}.py").exists(), old
+    for new in ("flow", "present", "about", "compare"):
+        assert (ROOT / "assistant" / "selfcheck" / f"{new}.py").exists(), new
 
 
 @pytest.mark.parametrize(("policy", "level", "total", "amount"), [
@@ -168,15 +175,6 @@ def test_money_and_share_are_shown_to_the_fen():
 def test_the_bar_splits_exactly_the_bill():
     result = settle(CASE)
     assert sum(part["amount"] for part in segments(result)) == result["totals"]["total"]
-
-
-def test_the_summary_names_the_chinese_font_and_a_single_a4_page():
-    result = settle(CASE)
-    page = summary_html(result, CASE, [], region="巴彦淖尔市", referral=compare_referral(CASE),
-                        identities=compare_identities(CASE))
-    assert '"Noto Sans CJK SC"' in page and "@page { size: A4" in page
-    assert money(result["totals"]["out_of_pocket"]) in page
-    assert "一站式" in page and "<script" not in page
 
 
 def test_app_set_up_installs_the_chinese_font():

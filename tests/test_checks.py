@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from assistant import ui_flow as flow
+from assistant.selfcheck import flow
 from assistant.checks import MAX_VISITS, case_problems, visit_problems
 from assistant.errors import InputError
 from assistant.models import UNKNOWN, parse_case

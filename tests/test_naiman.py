@@ -139,7 +139,7 @@ def test_a_disease_named_in_everyday_words_is_settled_as_listed_and_the_formula_
 
 
 def test_the_result_bar_shows_the_hospitals_share_and_still_adds_up_to_the_bill():
-    from assistant.ui_present import segments
+    from assistant.selfcheck.present import segments
     result = settle({"policy": "naiman-2019", "identities": ["registered_poor"], "visits": [
         {"date": "2019-04-04", "kind": "inpatient", "hospital_level": "level2", "location": "local",
          "referral": "not_needed", "total": 20000, "out_of_catalog": 1600, "basic_paid": 14000}]})

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant.compare import estimate_out_of_catalog as app_estimate
+from assistant.selfcheck.compare import estimate_out_of_catalog as app_estimate
 from assistant.knowledge.store import packs
 from assistant.settlement import settle
 from assistant.settlement.ranges import estimate_out_of_catalog

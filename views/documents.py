@@ -4,7 +4,7 @@ import re
 
 import streamlit as st
 
-from assistant import ui_flow as flow
+from assistant.selfcheck import flow
 from assistant.knowledge.frame import frame_summary
 from assistant.knowledge.store import documents
 from assistant.understanding.search import highlight_words, search
@@ -94,6 +94,7 @@ with st.container(key="sc-documents"):
             st.markdown(f"**您要看的条款：{html.escape(focused.id)}** {html.escape(focused.heading or '')}")
             st.markdown(f"<div class='sc-clause' data-clause='{html.escape(focused.id)}'>"
                         f"{html.escape(focused.text).replace(chr(10), '<br>')}</div>", unsafe_allow_html=True)
+            common.scroll_to(".st-key-sc-focused-clause", f"{doc.id}/{focused.id}")  # opened far below: go there
             if st.session_state.get("sc_step") == "result":
                 st.button("← 回到自查结果", key="doc_to_result",
                           on_click=lambda: ss.__setitem__("app_goto", "selfcheck"))

@@ -1,23 +1,44 @@
-"""The result of the self-check: what the person pays, each tier with its formula and clause,
-entitlements, warnings, comparisons, assumptions and the one-page summary. Numbers come from `settle`."""
+"""The result of the self-check, short: what the person pays and why on one screen, tiers that paid
+nothing on one line, formulas one tap away (open by default only for a cadre), then the 明白纸 (PDF)
+and read aloud. Details (next steps, comparisons, assumptions) are folded below. Numbers come from `settle`."""
 from __future__ import annotations
 
-import json
+import base64
+import os
 
 import streamlit as st
 
-from assistant import ui_flow as flow
-from assistant.compare import compare_identities, compare_referral
 from assistant.errors import InputError
 from assistant.knowledge.store import tier_codes
+from assistant.selfcheck import flow
+from assistant.selfcheck.answers import pack_answers
+from assistant.selfcheck.compare import compare_identities, compare_referral
+from assistant.selfcheck.present import (ASSUMPTION_HELP, bar_html, money, paid_total, person_line,
+                                         share, tier_help, tier_name)
+from assistant.selfcheck.speech import SpeechUnavailable, speak, spoken_text
+from assistant.selfcheck.summary_pdf import (range_line, summary_filename, summary_pdf, summary_png, threshold_lines,
+                                             tier_rows)
 from assistant.settlement import settle
 from assistant.jsonio import dumps
-from assistant.ui_present import (ASSUMPTION_HELP, bar_html, money, paid_total, person_line, share,
-                                  summary_html, tier_help, tier_name, visit_title)
 from views import common
 
-CACHE, SHOW_FORMULA = "sc_cache", "sc_show_formula"
+CACHE, SHOW_FORMULA, AUDIO = "sc_cache", "sc_show_formula", "sc_audio"
 ss = st.session_state
+
+
+def reopen_url(answers: dict) -> str:
+    """The address that reopens this case at its result (what the QR code on paper carries).
+    SANCHONG_PUBLIC_URL names the address phones reach when the app runs behind another name."""
+    base = os.environ.get("SANCHONG_PUBLIC_URL") or _origin()
+    query = f"s=result&a={pack_answers(answers)}"
+    return f"{base.rstrip('/')}/selfcheck?{query}"
+
+
+def _origin() -> str:
+    url = getattr(st.context, "url", None) or "http://localhost:8501/"
+    from urllib.parse import urlsplit
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def compute(answers: dict) -> dict:
@@ -28,17 +49,13 @@ def compute(answers: dict) -> dict:
     if cached and cached["key"] == key:
         return cached
     result = settle(case)
-    found = {"key": key, "case": case, "notes": notes, "result": result,
-             "referral": compare_referral(case), "identities": compare_identities(case, case["identities"])}
-    found["summary"] = summary_html(result, case, notes, region=answers["region"], referral=found["referral"],
-                                    identities=found["identities"])
-    # no "<" inside the print script: the sanitizer drops a script whose text looks like markup
-    found["summary_js"] = json.dumps(found["summary"]).replace("<", "\\u003c").replace(">", "\\u003e")
+    found = {"key": key, "case": case, "notes": notes, "result": result}
     ss[CACHE] = found
+    ss.pop(AUDIO, None)
     return found
 
 
-def show_result(answers: dict, on_back, on_restart) -> None:
+def show_result(answers: dict, on_back, on_restart, edit=None) -> None:
     try:
         found = compute(answers)
     except InputError as error:
@@ -56,77 +73,95 @@ def show_result(answers: dict, on_back, on_restart) -> None:
             f'<b>{share(totals["out_of_pocket"], totals["total"])}</b>；各项保障一共报销 '
             f'<b>{money(paid_total(result))}</b> 元</div>', unsafe_allow_html=True)
         st.caption(f"{answers['region']} · {person_line(case)}")
+        for line in threshold_lines(result):
+            st.markdown(f'<div class="sc-next-tier" data-testid="sc-threshold">{common.escape(line)}</div>',
+                        unsafe_allow_html=True)
+        if range_line(result):
+            st.markdown(f'<div class="sc-why" data-testid="sc-range">{common.escape(range_line(result))}</div>',
+                        unsafe_allow_html=True)
         st.markdown(bar_html(result), unsafe_allow_html=True)
-        spread = result.get("range")
-        if spread:
-            low, high = spread["out_of_pocket"]["low"], spread["out_of_pocket"]["high"]
-            st.info(f"有些情况您不清楚，实际自付可能在 {money(low)} 元到 {money(high)} 元之间：" +
-                    "；".join(spread["because"][:-1]), icon=":material/help:")
         choice = result.get("identity_choice")
         if choice:
-            st.info(choice["reason"], icon=":material/badge:")
-        ss.setdefault(SHOW_FORMULA, True)
-        st.toggle("显示计算过程（公式）", key=SHOW_FORMULA)
+            st.caption(choice["reason"])
         show_tiers(result)
-        show_entitlements(result)
-        show_comparisons(found)
+        show_take_away(found, answers)
+        show_flags(result)
+        with st.expander("您可以享受的待遇和下一步", key="sc-more-eligibility"):
+            show_entitlements(result)
+        # the what-ifs settle the year a dozen times more: only when a person opens them
+        with st.expander("换一种情况会怎样（转诊、身份）", key="sc_more_compare", on_change="rerun"):
+            if ss.get("sc_more_compare"):
+                show_comparisons(found)
+            else:
+                st.caption("打开后计算……")
         show_assumptions(result, notes)
-        st.warning(flow.DISCLAIMER, icon=":material/info:")
-        show_summary(found)
+        st.caption(flow.DISCLAIMER)
     left, right = st.columns(2)
-    left.button("上一步（修改）", key="sc_back", on_click=on_back, width="stretch")
+    left.button("修改回答", key="sc_back", on_click=on_back, width="stretch")
     right.button("重新开始", key="sc_restart", on_click=on_restart, width="stretch")
 
 
 def show_tiers(result: dict) -> None:
+    paid, nothing = tier_rows(result)
+    st.subheader("谁报了多少", anchor=False)
+    open_formulas = common.is_cadre()
     many = len(result["visits"]) > 1
-    st.subheader("每一项报销了多少", anchor=False)
-    if many:
-        rows = "".join(f"<tr><td>{tier_name(t)}</td><td class='num'>{money(result['totals'][t])}</td></tr>"
-                       for t in tier_codes() if result["totals"].get(t))
-        st.markdown(f"<table class='sc-table' data-testid='sc-year-totals'><tr><th>全年合计</th>"
-                    f"<th class='num'>元</th></tr>{rows}<tr><td><b>个人自付</b></td><td class='num'><b>"
-                    f"{money(result['totals']['out_of_pocket'])}</b></td></tr></table>", unsafe_allow_html=True)
-    for number, visit in enumerate(result["visits"], start=1):
-        if many:
-            st.subheader(visit_title(number, visit), anchor=False, divider="gray")
-            st.caption(f"总费用 {money(visit['total'])} 元，自付 {money(visit['out_of_pocket'])} 元")
-        for tier in visit["tiers"]:
-            tier_card(number, tier)
+    # every visit's amount per tier, as data for tests and assistive tools (the page shows the year's)
+    data = "".join(f'<span data-testid="sc-tier-amount" data-tier="{item["tier"]}" data-visit="{number}" '
+                   f'data-amount="{item["amount"]}">{money(item["amount"])}</span>'
+                   for number, visit in enumerate(result["visits"], start=1) for item in visit["tiers"])
+    st.html(f'<div class="sc-tier-data" hidden>{data}</div>')
+    for tier in (t for t in tier_codes() if result["totals"].get(t, 0) > 0):
+        parts = [(number, item) for number, visit in enumerate(result["visits"], start=1)
+                 for item in visit["tiers"] if item["tier"] == tier]
+        tier_card(tier, result["totals"][tier], parts, many, open_formulas)
+    if nothing:
+        reasons = "".join(
+            f'<div class="sc-formula">{"第" + str(number) + "次：" if many else ""}<b>{tier_name(item["tier"])}</b>：'
+            f'{common.escape(item["formula"])}</div>'
+            for number, visit in enumerate(result["visits"], start=1) for item in visit["tiers"]
+            if item["amount"] == 0 and tier_name(item["tier"]) in nothing)
+        st.markdown(f'<div class="sc-zero-line" data-testid="sc-zero-tiers">没有报销：{"、".join(nothing)}'
+                    f'<details class="sc-details"{" open" if open_formulas else ""}><summary>为什么没有报销</summary>'
+                    f'{reasons}</details></div>', unsafe_allow_html=True)
 
 
-def tier_card(number: int, tier: dict) -> None:
-    paid = tier["amount"] > 0
-    formula = (f'<div class="sc-formula"><b>怎么算的：</b>{common.escape(tier["formula"])}</div>'
-               if ss.get(SHOW_FORMULA, True) else "")
-    with st.container(border=True, key=f"sc-tier-{number}-{tier['tier']}"):
-        st.markdown(
-            f'<div class="sc-tier-head"><span class="sc-tier-name">{tier_name(tier["tier"])}</span>'
-            f'<span class="sc-tier-amount{"" if paid else " sc-zero"}" data-testid="sc-tier-amount" '
-            f'data-tier="{tier["tier"]}" data-visit="{number}" data-amount="{tier["amount"]}">'
-            f'{money(tier["amount"])} 元</span></div>'
-            f'<div class="sc-help">{common.escape(tier_help(tier["tier"]))}</div>{formula}'
-            f'{common.citations_html(tier["citations"], "政策原文依据")}', unsafe_allow_html=True)
-        common.clause_buttons(tier["citations"], key=f"sc_cite_{number}_{tier['tier']}")
+def tier_card(tier: str, amount, parts: list, many: bool, open_formulas: bool) -> None:
+    """One line per tier that paid (name and amount); one tap opens how it was computed and the clauses."""
+    formulas = "".join(
+        f'<div class="sc-formula">{"第" + str(number) + "次：" if many else ""}{common.escape(item["formula"])}</div>'
+        for number, item in parts)
+    citations = [c for _, item in parts for c in item["citations"]]
+    unique = list({(c["doc"], c["clause"], c["quote"]): c for c in citations}.values())
+    with st.expander(f"**{tier_name(tier)}**　{money(amount)} 元", expanded=open_formulas, key=f"sc-tier-{tier}"):
+        st.markdown(f'<div class="sc-help">{common.escape(tier_help(tier))}</div>'
+                    f'<div data-testid="sc-formula"><b>怎么算的：</b>{formulas}</div>'
+                    f'{common.citations_html(unique, "政策原文依据")}', unsafe_allow_html=True)
+        common.clause_buttons(unique, key=f"sc_cite_{tier}")
+
+
+def show_flags(result: dict) -> None:
+    if not result["flags"]:
+        return
+    flags = "".join(f'<div class="sc-flag" data-code="{common.escape(flag["code"])}">'
+                    f'<b>请注意：</b>{common.escape(flag["message"])}'
+                    f'{common.citations_html(flag["citations"], "依据")}</div>' for flag in result["flags"])
+    with st.container(key="sc-flags"):
+        st.markdown(flags, unsafe_allow_html=True)
 
 
 def show_entitlements(result: dict) -> None:
-    st.subheader("您可以享受的待遇和下一步", anchor=False)
     items = "".join(f'<div class="sc-item"><b>{common.escape(item["item"])}</b>：{common.escape(item["result"])}'
                     f'{common.citations_html(item["citations"])}</div>' for item in result["eligibility"])
     with st.container(key="sc-eligibility"):
         st.markdown(items, unsafe_allow_html=True)
-    if result["flags"]:
-        st.subheader("请注意", anchor=False)
-        flags = "".join(f'<div class="sc-flag" data-code="{common.escape(flag["code"])}">'
-                        f'<b>注意：</b>{common.escape(flag["message"])}'
-                        f'{common.citations_html(flag["citations"], "依据")}</div>' for flag in result["flags"])
-        with st.container(key="sc-flags"):
-            st.markdown(flags, unsafe_allow_html=True)
 
 
 def show_comparisons(found: dict) -> None:
-    st.subheader("换一种情况会怎样", anchor=False)
+    if "referral" not in found:
+        case = found["case"]
+        found["referral"] = compare_referral(case)
+        found["identities"] = compare_identities(case, case["identities"])
     referral = found["referral"]
     difference = referral["difference"]
     rows = (f"<tr><td>都已转诊或备案</td><td class='num'>{money(referral['referred']['out_of_pocket'])}</td></tr>"
@@ -150,7 +185,7 @@ def show_comparisons(found: dict) -> None:
 
 def show_assumptions(result: dict, notes: list[dict]) -> None:
     count = len({*(note["text"] for note in notes), *result["assumptions"]})
-    with st.expander(f"计算时用到的假设（{count} 条）"):
+    with st.expander(f"计算时用到的假设（{count} 条）", key="sc-more-assumptions"):
         lines = [f"<li>{common.escape(note['text'])}{common.citations_html(note['citations'], '依据')}</li>"
                  for note in notes]
         noted = {note["text"] for note in notes}
@@ -159,29 +194,80 @@ def show_assumptions(result: dict, notes: list[dict]) -> None:
                     unsafe_allow_html=True)
 
 
-def show_summary(found: dict) -> None:
-    page = found["summary"]
-    st.subheader("打印或保存", anchor=False)
-    if not common.kiosk():
-        st.download_button("下载一页纸摘要（可打印）", data=page.encode("utf-8"), file_name="三重保障自查结果.html",
-                           mime="text/html", key="sc_download", width="stretch", on_click="ignore")
-    text = found["summary_js"]
-    st.html(f"""<button type="button" class="sc-print" data-testid="sc-print"
- style="min-height:3rem;width:100%;border-radius:.5rem;border:1px solid #d0d7de;background:#fff;font-size:1rem;cursor:pointer">
-打印一页纸摘要</button>
+def show_take_away(found: dict, answers: dict) -> None:
+    """Read aloud, the 明白纸 (PDF) and, on the kiosk, a QR code to carry the result home on a phone."""
+    url = reopen_url(answers)
+    with st.container(key="sc-take-away"):
+        left, right = st.columns(2)
+        with left:
+            st.button("朗读结果", key="sc_speak", icon=":material/volume_up:", on_click=_speak, args=(found["result"],),
+                      width="stretch")
+        with right:
+            if not common.kiosk():
+                st.download_button("下载明白纸（PDF）", data=lambda: _pdf(found, url), key="sc_pdf",
+                                   icon=":material/download:",
+                                   file_name=summary_filename(None), mime="application/pdf", width="stretch",
+                                   on_click="ignore")
+            else:
+                _print_button(found, url)
+        if not common.kiosk():
+            with st.expander("在微信里打开？把明白纸存成图片", key="sc_pdf_image", on_change="rerun"):
+                if ss.get("sc_pdf_image"):
+                    image = summary_png(_pdf(found, url))
+                    if image:
+                        st.image(image, caption="长按图片，选“保存图片”或“发送给朋友”")
+                    else:
+                        st.caption("这台服务器不能把明白纸转成图片，请用上面的“下载明白纸（PDF）”。")
+        audio = ss.get(AUDIO)
+        if isinstance(audio, bytes):
+            st.audio(audio, format="audio/wav", autoplay=True)
+        elif isinstance(audio, str):
+            st.caption(audio)
+        if common.kiosk():
+            import segno
+            qr = segno.make(url, error="m").svg_data_uri(scale=5, border=2)
+            st.markdown(f'<div data-testid="sc-qr" style="text-align:center"><img src="{qr}" alt="二维码" '
+                        f'style="width:220px;height:220px;background:#fff"><div>用手机扫一扫，把结果带走'
+                        f'（自助机不保存任何内容）</div></div>', unsafe_allow_html=True)
+
+
+def _speak(result: dict) -> None:
+    try:
+        ss[AUDIO] = speak(spoken_text(result))
+    except SpeechUnavailable as error:
+        ss[AUDIO] = str(error)
+
+
+def _pdf(found: dict, url: str) -> bytes:
+    """The 明白纸 for these answers (made once per result; kept only in this session's memory)."""
+    if found.get("pdf_url") != url:
+        found["pdf"] = summary_pdf(found["result"], found["case"], notes=found["notes"], reopen_url=url)
+        found["pdf_url"] = url
+    return found["pdf"]
+
+
+def _print_button(found: dict, url: str) -> None:
+    """The kiosk prints the same PDF (nothing is saved: it goes from memory to the printer)."""
+    if not ss.get("sc_pdf_ready"):
+        st.button("打印明白纸", key="sc_print_prepare", on_click=lambda: ss.__setitem__("sc_pdf_ready", True),
+                  width="stretch")
+        return
+    data = base64.b64encode(_pdf(found, url)).decode("ascii")
+    st.html(f"""<button type="button" class="sc-print" data-testid="sc-print">打印明白纸</button>
 <script>
 (function () {{
-  var page = {text};
+  var data = "{data}";
   document.querySelectorAll('[data-testid="sc-print"]').forEach(function (button) {{
     if (button.dataset.ready) return;
     button.dataset.ready = "1";
     button.addEventListener("click", function () {{
+      var bytes = Uint8Array.from(atob(data), function (c) {{ return c.charCodeAt(0); }});
+      var url = URL.createObjectURL(new Blob([bytes], {{ type: "application/pdf" }}));
       var frame = document.createElement("iframe");
-      frame.style.position = "fixed"; frame.style.right = "0"; frame.style.bottom = "0";
-      frame.style.width = "0"; frame.style.height = "0"; frame.style.border = "0";
-      frame.srcdoc = page;
+      frame.style.cssText = "position:fixed;right:0;bottom:0;width:0;height:0;border:0";
+      frame.src = url;
       frame.onload = function () {{ frame.contentWindow.focus(); frame.contentWindow.print();
-        setTimeout(function () {{ frame.remove(); }}, 60000); }};
+        setTimeout(function () {{ frame.remove(); URL.revokeObjectURL(url); }}, 60000); }};
       document.body.appendChild(frame);
     }});
   }});

@@ -7,6 +7,7 @@ from pathlib import Path
 
 RUN = '[data-testid="sc-run"]'
 STATUS = '[data-testid="stStatusWidget"]'
+SKELETON = '[data-testid="stSkeleton"]'  # an input whose code is still loading: a tap on it is lost
 
 # Draws characters with the page's own font stack; a missing glyph is drawn as the same box
 # for any code point, so two different CJK characters that differ from each other and from an
@@ -79,6 +80,7 @@ class App:
         else:
             self.page.wait_for_selector(RUN, state="attached")
         self.page.wait_for_selector(STATUS, state="detached")
+        self.page.wait_for_selector(SKELETON, state="detached")
 
     def act(self, action) -> None:
         """Do something that makes Streamlit rerun, then wait until that rerun is done."""
@@ -101,20 +103,51 @@ class App:
 
     def choose(self, key: str, text: str) -> None:
         option = self.page.locator(f".st-key-{key} [data-testid='stRadioOption']").filter(has_text=text).first
-        self.act(option.click)
+        self.act(lambda: self.hit(option))
         self.page.wait_for_selector(f".st-key-{key} [data-testid='stRadioOption']:has(input:checked)")
 
     def tick(self, key: str) -> None:
-        self.act(self.page.locator(f".st-key-{key} label").first.click)
+        label = self.page.locator(f".st-key-{key} label").first
+        self.act(lambda: self.hit(label))
+
+    touch = False  # tap (touch events) instead of click: the kiosk is driven by touch alone
+
+    def hit(self, locator) -> None:
+        locator.tap() if self.touch else locator.click()
 
     def date(self, key: str, digits: str) -> None:
-        """Type a date (yyyymmdd) into the date field segment by segment and commit it."""
-        def typing():
-            self.page.locator(f".st-key-{key} [data-type=year]").click()
-            self.page.keyboard.type(digits)
-            self.page.keyboard.press("Escape")
-            self.page.locator(f".st-key-{key} [data-type=day]").blur()
-        self.act(typing)
+        """Pick a date (yyyymmdd) the way a person does: tap the year, the month and the day."""
+        year, month, day = int(digits[:4]), int(digits[4:6]), int(digits[6:8])
+        for part, text in (("y", f"{year}年"), ("m", f"{month}月"), ("d", f"{day}日")):
+            button = self.page.locator(f".st-key-{key}_{part} button").filter(
+                has=self.page.get_by_text(text, exact=True)).first
+            self.act(lambda: self.hit(button))
+            self.page.wait_for_selector(f".st-key-{key}_{part} button[aria-checked='true']")
+
+    def begin(self) -> None:
+        """From the start page (大约3分钟…) to the first question."""
+        self.page.wait_for_selector(".st-key-sc-step-start, .st-key-sc-step-where")
+        if self.page.locator(".st-key-sc-step-start").count():
+            self.press("sc_start")
+            self.step("where")
+
+    def enter_amount(self, key: str, text: str, *, kiosk: bool = False) -> None:
+        """An amount: typed on a phone or computer, tapped on the kiosk's number pad."""
+        if not kiosk:
+            self.fill(key, text)
+            return
+        self.press(f"{key}_open")
+        for char in text:
+            self.press(f"{key}_pad_{ {'万': 'wan', '.': 'dot'}.get(char, char)}")
+        self.press(f"{key}_pad_done")
+
+    def to_result(self) -> None:
+        """From the list of visits through 核对您的回答 to the result."""
+        self.press("sc_to_review")
+        self.step("review")
+        self.press("sc_show_result")
+        self.step("result")
+        self.page.wait_for_selector('[data-testid="sc-out-of-pocket"]')
 
     def fill(self, key: str, text: str) -> None:
         box = self.page.locator(f".st-key-{key} input")
@@ -125,7 +158,8 @@ class App:
         self.act(typing)
 
     def press(self, key: str) -> None:
-        self.act(self.page.locator(f".st-key-{key} button").first.click)
+        button = self.page.locator(f".st-key-{key} button").first
+        self.act(lambda: self.hit(button))
 
     def next(self, step: str) -> None:
         self.press("sc_next")
@@ -137,7 +171,7 @@ class App:
 
     def answer_person(self, region: str, insurance: str = "城乡居民", identity_key: str | None = None) -> None:
         """Steps 1–3 from the start: where and when (2023-06-01), insurance, one identity or none."""
-        self.step("where")
+        self.begin()
         self.choose("sc_w_region", region)
         self.date("sc_w_date", "20230601")
         self.next("insurance")

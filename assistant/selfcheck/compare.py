@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import copy
 
-from .knowledge.store import documents, packs
-from .lexicon import name_of
-from .settlement import settle
-from .settlement.ranges import SHARE_PARAMETER, estimate_out_of_catalog, out_of_catalog_share  # noqa: F401  (the app's names)
+from ..knowledge.store import documents, packs
+from ..lexicon import name_of
+from ..settlement import settle
+from ..settlement.ranges import SHARE_PARAMETER, estimate_out_of_catalog, out_of_catalog_share  # noqa: F401  (the app's names)
 
 
 def _out_of_pocket(case: dict) -> Decimal:

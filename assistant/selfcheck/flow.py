@@ -9,33 +9,38 @@ CONTRACT.md's case. No rule of any policy lives here: the policy is picked by th
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import TYPE_CHECKING
 from dataclasses import dataclass
 from decimal import Decimal
 
 from .compare import estimate_out_of_catalog
-from .errors import InputError
-from .knowledge.catalog import policy_for, policy_rows, span
-from .knowledge.store import documents
-from .knowledge.store import packs
+from ..errors import InputError
+from ..knowledge.catalog import policy_for, policy_rows, span
+from ..knowledge.store import documents
+from ..knowledge.store import packs
 
 if TYPE_CHECKING:
-    from .knowledge.packs import Pack
-from .lexicon import choices, code_for
-from .checks import parse_amount, visit_problems
+    from ..knowledge.packs import Pack
+from ..lexicon import choices, code_for
+from ..checks import parse_amount, visit_problems
 
-# The steps of the flow, in order. Steps from "kind" to "bill" are asked once per visit.
-STEPS = ("where", "insurance", "identities", "kind", "level", "place", "bill", "visits", "result")
+# The steps of the flow, in order. Steps from "kind" to "bill" are asked once per visit; "start",
+# "review" (核对您的回答) and "result" are not questions and are not counted in the progress bar.
+STEPS = ("start", "where", "insurance", "identities", "kind", "level", "place", "bill", "visits", "review", "result")
+QUESTION_STEPS = STEPS[1:-2]
 VISIT_STEPS = ("kind", "level", "place", "bill")
 STEP_TITLES = {
+    "start": "看病能报多少钱，自己算一算",
     "where": "在哪里看病，什么时候",
     "insurance": "参加的是哪种医保",
-    "identities": "家里有没有这些身份",
+    "identities": "这位病人有没有这些身份",
     "kind": "这次看病是哪一种",
     "level": "在哪一级医院",
     "place": "医院在哪里，有没有转诊",
     "bill": "花了多少钱",
-    "visits": "今年还有别的看病费用吗",
+    "visits": "同一年还有别的看病费用吗",
+    "review": "核对您的回答",
     "result": "估算结果",
 }
 
@@ -114,11 +119,12 @@ def regions() -> list[Region]:
 
 
 def region_caption(place: Region) -> str:
+    """What the region's document can do, in the words of its data: the dates it settles, not "现行"."""
     if place.settles and place.status == "historical":
         return f"历史政策，只用于核对当年的就诊（{place.valid_from}至{place.valid_to}）"
     if place.settles:
-        end = f"至{place.valid_to}" if place.valid_to else "起"
-        return f"现行政策，可以估算（{place.valid_from}{end}）"
+        end = f"至 {place.valid_to} " if place.valid_to else "以后"
+        return f"可以估算 {place.valid_from} {end}的看病费用"
     return f"只能查阅原文，不能估算：{place.status_name}"
 
 
@@ -141,7 +147,7 @@ def policy_or_problem(region: str | None, day: dt.date | None) -> tuple[Pack | N
         return None, (f"{place.region}只有《{place.title}》，它是{place.status_name}，"
                       "只能在“政策原文”里查阅，不能用来估算报销。"), "region"
     if day is None:
-        return None, "请选择就诊日期（今年第一次看病的日期）。", "date"
+        return None, "请选择看病的日期（有几次看病就选第一次的日期）。", "date"
     try:
         return policy_for(region=region, day=day), None, None
     except InputError as error:
@@ -179,7 +185,7 @@ def disease_choices(pack: Pack | None) -> dict[str, str]:
     guarantee = getattr(pack, "guarantee", None)
     if guarantee is None:
         return {}
-    from .knowledge.diseases import labels
+    from ..knowledge.diseases import labels
     shown = labels(guarantee.listed_diseases.diseases)
     shown[NO_LISTED_DISEASE] = "不是这些病 / 不清楚"
     return shown
@@ -222,17 +228,49 @@ def referral_choices(location: str | None = None) -> dict[str, str]:
     return shown
 
 
+WORD_AMOUNT = re.compile(r"^(\d+(?:\.\d+)?)(万|千)(\d+(?:\.\d+)?)?(千|百)?$")
+
+
+def plain_amount(value):
+    """An amount as people write it (3万5, 3.5万, 1万2500, 三万五, 两千八百元) as plain digits ("35000");
+    anything else is returned unchanged, so the core's parser gives its own message."""
+    if not isinstance(value, str):
+        return value
+    text = re.sub(r"[\s,，]", "", value).removesuffix("元").removesuffix("块")
+    if not text or re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return text if text != value.strip() else value
+    found = WORD_AMOUNT.fullmatch(text)
+    amount = None
+    if found:
+        head, unit, tail, tail_unit = found.groups()
+        size = 10000 if unit == "万" else 1000
+        amount = Decimal(head) * size
+        if tail:
+            if tail_unit:
+                amount += Decimal(tail) * (1000 if tail_unit == "千" else 100)
+            elif len(tail) == 1:  # 3万5 = 35000: a lone digit counts in the next lower unit
+                amount += Decimal(tail) * size // 10
+            else:  # 1万2500 = 12500
+                amount += Decimal(tail)
+    else:
+        from ..understanding.amounts import chinese_number
+        amount = chinese_number(text)
+    if amount is None:
+        return value
+    return f"{amount.normalize():f}" if amount == amount.to_integral() else str(amount)
+
+
 def check_amount(value, label: str, *, required: bool, positive: bool = False) -> tuple[Decimal | None, str | None]:
     """(amount, None) when usable, (None, message) when not — the message from the core's parser."""
     try:
-        return parse_amount(value, label, required=required, positive=positive), None
+        return parse_amount(plain_amount(value), label, required=required, positive=positive), None
     except InputError as error:
         return None, error.message
 
 
 def new_visit(day: dt.date | None = None) -> dict:
     return {"date": day, "kind": None, "hospital_level": None, "location": None, "referral": None,
-            "total": "", "ooc_known": None, "out_of_catalog": "", "basic_paid": "", "category_b": ""}
+            "total": "", "ooc_known": None, "out_of_catalog": "", "basic_paid": "", "category_b": "", "disease": None}
 
 
 def visit_label(number: int) -> str:
@@ -256,7 +294,7 @@ def check_step(step: str, answers: dict, visit_index: int = 0) -> dict[str, str]
         return errors
     if step == "identities":
         if not (answers.get("identities") or answers.get("identity_none") or answers.get("identity_unsure")):
-            errors["identities"] = "请勾选家里有的身份；都没有就选“都不是”，不知道就选“不清楚”。"
+            errors["identities"] = "请勾选这位病人有的身份；都没有就选“都不是”，不知道就选“不清楚”。"
         return errors
     visits = answers.get("visits") or []
     if visit_index >= len(visits):
@@ -289,10 +327,11 @@ STEP_FIELDS = {"kind": ("kind",), "level": ("hospital_level",), "place": ("locat
 
 def _contract_visit(visit: dict) -> dict:
     """The interview's answers for one visit as CONTRACT.md's visit, for the core's check."""
-    item = {name: visit.get(name) for name in ("date", "kind", "hospital_level", "location", "referral",
-                                                "total", "basic_paid", "category_b")}
+    item = {name: visit.get(name) for name in ("date", "kind", "hospital_level", "location", "referral")}
+    item.update({name: plain_amount(visit.get(name)) for name in ("total", "basic_paid", "category_b")})
     item["date"] = item["date"] or dt.date.today()  # the date is checked on its own step, against the policy
-    item["out_of_catalog"] = visit.get("out_of_catalog") if visit.get("ooc_known") == "known" else "unknown"
+    item["out_of_catalog"] = plain_amount(visit.get("out_of_catalog")) if visit.get("ooc_known") == "known" \
+        else "unknown"
     return item
 
 
@@ -340,9 +379,9 @@ def build_case(answers: dict) -> tuple[dict, list[dict]]:
         case["contribution_tier"] = tier if tier in pack.contribution_tiers else "unknown"
     visits = []
     for number, visit in enumerate(answers.get("visits") or [], start=1):
-        total = parse_amount(visit["total"], "总费用")
-        category_b = parse_amount(visit.get("category_b"), "乙类费用", required=False)
-        basic_paid = parse_amount(visit.get("basic_paid"), "基本医保已报销", required=False)
+        total = parse_amount(plain_amount(visit["total"]), "总费用")
+        category_b = parse_amount(plain_amount(visit.get("category_b")), "乙类费用", required=False)
+        basic_paid = parse_amount(plain_amount(visit.get("basic_paid")), "基本医保已报销", required=False)
         item = {"date": visit["date"].isoformat(), "kind": visit["kind"],
                 "hospital_level": visit["hospital_level"], "location": visit["location"],
                 "referral": visit["referral"], "total": total}
@@ -353,7 +392,7 @@ def build_case(answers: dict) -> tuple[dict, list[dict]]:
         if basic_paid is not None:
             item["basic_paid"] = basic_paid
         if visit.get("ooc_known") == "known":
-            item["out_of_catalog"] = parse_amount(visit["out_of_catalog"], "目录外费用")
+            item["out_of_catalog"] = parse_amount(plain_amount(visit["out_of_catalog"]), "目录外费用")
         else:  # the core estimates it (the same function, so the same words) and gives the range
             item["out_of_catalog"] = "unknown"
             estimate = estimate_out_of_catalog(pack, visit["date"], visit["hospital_level"], total,
@@ -372,3 +411,58 @@ def identity_code(word: str) -> str | None:
 
 def all_packs() -> dict[str, Pack]:
     return packs()
+
+
+def year_choices(region: str | None, today: dt.date | None = None) -> list[int]:
+    """Years a visit can be in for this region (every settling policy when none is chosen), newest first."""
+    today = today or dt.date.today()
+    places = [r for r in regions() if r.settles and (region is None or r.region == region)] or \
+        [r for r in regions() if r.settles]
+    first = min(dt.date.fromisoformat(str(r.valid_from)).year for r in places)
+    last = max(max(dt.date.fromisoformat(str(r.valid_to)).year if r.valid_to else today.year, today.year)
+               for r in places)
+    return list(range(min(last, today.year), first - 1, -1))
+
+
+def days_in_month(year: int, month: int) -> int:
+    following = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return (following - dt.timedelta(days=1)).day
+
+
+def review_rows(answers: dict) -> list[dict]:
+    """核对您的回答: each answer in words, with the step (and visit) that edits it."""
+    pack, _ = pick_policy(answers.get("region"), answers.get("date"))
+    rows = [{"step": "where", "visit": None, "label": "地区", "value": answers.get("region") or "未填"},
+            {"step": "where", "visit": None, "label": "第一次看病的日期",
+             "value": str(answers.get("date") or "未填")}]
+    insurance = insurance_choices().get(answers.get("insurance"), "未填")
+    tiers = contribution_tier_choices(pack)
+    if tiers and answers.get("insurance") == "resident":
+        insurance += f"（{tiers.get(answers.get('contribution_tier'), '档次未填')}）"
+    rows.append({"step": "insurance", "visit": None, "label": "医保", "value": insurance})
+    names = {o["code"]: o["label"] for o in identity_options(pack)}
+    held = "、".join(names.get(code, code) for code in answers.get("identities") or [])
+    if not held:
+        held = "不清楚" if answers.get("identity_unsure") else ("都不是（普通参保人）" if answers.get("identity_none")
+                                                           else "未填")
+    rows.append({"step": "identities", "visit": None, "label": "身份", "value": held})
+    for index, visit in enumerate(answers.get("visits") or []):
+        label = visit_label(index + 1)
+        ooc = "不清楚（按文件比例估算）" if visit.get("ooc_known") == "unknown" else \
+            (f"{plain_amount(visit.get('out_of_catalog')) or '未填'} 元" if visit.get("ooc_known") == "known" else "未填")
+        money = [f"总费用 {plain_amount(visit.get('total')) or '未填'} 元", f"目录外 {ooc}"]
+        if visit.get("basic_paid"):
+            money.append(f"基本医保已报销 {plain_amount(visit['basic_paid'])} 元")
+        if visit.get("category_b"):
+            money.append(f"乙类 {plain_amount(visit['category_b'])} 元")
+        rows += [
+            {"step": "kind", "visit": index, "label": f"{label}：日期和类型",
+             "value": f"{visit.get('date') or '日期未填'} · {kind_choices().get(visit.get('kind'), '未填')}"},
+            {"step": "level", "visit": index, "label": f"{label}：医院等级",
+             "value": level_choices().get(visit.get("hospital_level"), "未填")},
+            {"step": "place", "visit": index, "label": f"{label}：医院在哪里、转诊",
+             "value": f"{location_choices(pack).get(visit.get('location'), '未填')} · "
+                      f"{referral_choices().get(visit.get('referral'), '未填')}"},
+            {"step": "bill", "visit": index, "label": f"{label}：费用", "value": "；".join(money)},
+        ]
+    return rows
