@@ -1,6 +1,7 @@
 """The index each pack owns: no figures leak between pack objects, results own their lists,
 a missing parameter value is a knowledge error, and settlement never imports eligibility back."""
 import ast
+import re
 import datetime as dt
 import gc
 from decimal import Decimal
@@ -145,6 +146,7 @@ def test_no_module_keeps_a_cache_keyed_by_id():
     offenders = []
     for path in (ROOT / "assistant").rglob("*.py"):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if "[id(" in line or "(id(" in line or "key = id(" in line:
+            # a dict keyed by id(): a subscript, a get or a key made of it (a walk's `seen` set is no cache)
+            if re.search(r"\[id\(|\.get\(id\(|\.setdefault\(id\(|key = \(?id\(", line):
                 offenders.append(f"{path.relative_to(ROOT)}:{number}")
     assert offenders == []

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 from decimal import ROUND_HALF_UP, Decimal
 
+from ..knowledge.store import tier_codes
 from .present import tier_name
 
 VOICE = "cmn"
@@ -67,8 +68,7 @@ def spoken_text(result: dict) -> str:
     totals = result["totals"]
     lines = [f"这一年看病一共花了{yuan_words(totals['total'])}。",
              f"估计您自己要付{yuan_words(totals['out_of_pocket'])}。"]
-    paid = [(tier, totals[tier]) for tier in ("basic", "critical_illness", "medical_aid", "tilted_aid",
-                                              "major_illness_aid", "poverty_fund") if Decimal(totals.get(tier, 0)) > 0]
+    paid = [(tier, totals[tier]) for tier in tier_codes() if Decimal(totals.get(tier, 0)) > 0]
     if paid:
         lines.append("报销的有：" + "，".join(f"{tier_name(t)}{yuan_words(a)}" for t, a in paid) + "。")
     for item in result.get("thresholds") or []:
