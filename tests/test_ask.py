@@ -244,3 +244,35 @@ def test_a_disease_the_documents_list_is_read_in_everyday_words():
 def test_an_unknown_policy_id_is_a_clear_message(cli):
     done = cli("ask", "低保户大病起付线", "--policy", "beijing-2023")
     assert done.returncode == 2 and done.stdout == "" and "beijing-2023" in done.stderr and "bayannur-2023" in done.stderr
+
+
+def test_a_2019_naiman_bill_settles_as_history_and_a_listed_disease_changes_it():
+    first = ask("奈曼旗贫困户住院花了2万")
+    assert first["state"]["pending"] == "hospital_level"
+    second = ask("旗医院", state=_through_json(first))
+    assert second["settlement"]["policy"] == "naiman-2019" and "历史政策" in second["answer"]
+    assert all(c["status_label"] == "历史政策" for c in second["citations"])
+    third = ask("如果是肺癌呢", state=_through_json(second))
+    assert third["slots"]["disease"] == "肺癌" and third["slots"]["hospital_level"] == "level2"
+    assert third["settlement"]["totals"]["out_of_pocket"] < second["settlement"]["totals"]["out_of_pocket"]
+    # an undated bill under a 2019 pack is settled on the pack's first day
+    direct = settle({"policy": "naiman-2019", "identities": ["registered_poor"], "visits": [
+        {"date": "2019-01-01", "kind": "inpatient", "hospital_level": "level2", "total": 20000,
+         "out_of_catalog": "unknown", "disease": "肺癌"}]})
+    assert direct["totals"] == third["settlement"]["totals"]
+
+
+def test_a_policy_question_is_asked_again_for_another_person_or_place():
+    first = ask("低保户大病起付线多少", region="巴彦淖尔市")
+    ordinary = ask("那边缘户呢", region="巴彦淖尔市", state=_through_json(first))
+    assert "14000元" in ordinary["answer"] and "7000" not in ordinary["answer"]   # 边缘户 has no 大病 tilt there
+    tianjin = ask("那天津呢", region="巴彦淖尔市", state=_through_json(ordinary))
+    assert tianjin["citations"][0]["doc"] == "tianjin-2023" and "25%" in tianjin["answer"]
+    assert tianjin["answer"].count("取消封顶线") == 1
+
+
+def test_a_level_taken_from_a_hospital_name_is_said_and_can_be_corrected():
+    answer = ask("俺是底保户在旗医院住院花了三万五能报多少", region="巴彦淖尔市")
+    assert answer["slots"]["hospital_level"] == "level2" and "“旗医院”按二级医院算" in answer["answer"]
+    corrected = ask("三级", region="巴彦淖尔市", state=_through_json(answer))
+    assert corrected["slots"]["hospital_level"] == "level3" and "旗医院" not in corrected["answer"]

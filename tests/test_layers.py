@@ -19,10 +19,7 @@ PACKAGE = ROOT / "assistant"
 MODULES = sorted(".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
                  for path in PACKAGE.rglob("*.py"))
 # A page known to compute, with where: kept failing-visible (strict xfail) until it asks the core instead.
-KNOWN_COMPUTING_PAGES = {
-    "workspace_household.py": "sums members' out_of_pocket into a household total (_stored_by_household) and "
-                              "subtracts totals (totals_block) in the page; builds Decimals: belongs in assistant/ledger",
-}
+KNOWN_COMPUTING_PAGES: dict[str, str] = {}
 PAGES = [pytest.param(path, id=path.name, marks=pytest.mark.xfail(strict=True, reason=KNOWN_COMPUTING_PAGES[path.name]))
          if path.name in KNOWN_COMPUTING_PAGES else pytest.param(path, id=path.name)
          for path in [ROOT / "app.py", *sorted((ROOT / "views").glob("*.py"))]]

@@ -273,3 +273,17 @@ def test_when_the_knowledge_changes_the_workspace_settles_again_and_lists_the_ch
         assert change["difference"] == Decimal("-500.00")
         assert settling.stale_years(s, people.wang) == []
         assert s.exec(select(AuditEntry).where(AuditEntry.action == "resettle")).one().username == "wang"
+
+
+def test_the_household_list_reads_the_stored_years(ledger):
+    people = staff(ledger)
+    ids = family(ledger, people.wang)
+    other = family(ledger, people.wang, code="H002")
+    with ledger.session() as s:
+        assert settling.stored_summary(s, [ids["household"]], 2023) == {ids["household"]: (Decimal("0.00"), [])}
+        year = settling.household_year(s, people.wang, ids["household"], 2023)
+        summary = settling.stored_summary(s, [ids["household"], other["household"]], 2023)
+    pays, crossed = summary[ids["household"]]
+    assert pays == year.totals["out_of_pocket"] and crossed == ["因病返贫监测"]
+    assert summary[other["household"]] == (Decimal("0.00"), [])  # not settled yet: nothing stored
+    assert year.totals["paid"] == year.totals["total"] - year.totals["out_of_pocket"]

@@ -6,20 +6,17 @@ each run); a save against an older one comes back as EditConflict and the page s
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import streamlit as st
-from sqlmodel import select
 
 from assistant.errors import InputError
 from assistant.ledger import EditConflict, audit, settling
 from assistant.ledger import households as book
 from assistant.ledger.money import from_fen
-from assistant.ledger.paper import TIER_WORDS, family_filename, family_pdf, member_filename, member_pdf
-from assistant.ledger.tables import SettledYear
+from assistant.knowledge.store import tier_codes, tier_name
+from assistant.ledger.paper import family_filename, family_pdf, member_filename, member_pdf
 from assistant.lexicon import choices, name_of
 from assistant.privacy import mask_id, mask_phone
-from assistant.settlement import settle
 from views import common
 
 ss = st.session_state
@@ -32,7 +29,7 @@ REFERRALS = choices("referral")
 
 
 def money(value) -> str:
-    return f"{Decimal(value):,.2f}"
+    return f"{value:,.2f}"
 
 
 def run_write(ledger, action, done: str | None = None) -> bool:
@@ -85,34 +82,19 @@ def household_list(ledger, actor) -> None:
     with ledger.session() as session:
         homes = book.visible_households(session, actor, search=search or None)
         ids = [h.id for h in homes]
-        stored = _stored_by_household(session, ids, int(year))
+        stored = settling.stored_summary(session, ids, int(year))
         counts = {h.id: len(book.members(session, h.id)) for h in homes}
     with st.container(key="ws-households"):
         if not homes:
             st.info("还没有农户。可以在下面新增，或在“导入花名册”里从表格导入。")
         for home in homes:
-            pays, flagged = stored.get(home.id, (Decimal("0.00"), []))
+            pays, flagged = stored[home.id]
             with st.container(border=True, key=f"ws-row-{home.id}", horizontal=True, vertical_alignment="center"):
                 flag_text = f" · ⚠ {('、'.join(sorted(set(flagged))))}" if flagged else ""
                 st.markdown(f"**{common.escape(home.code)}** · {common.escape(home.village)} · {counts[home.id]} 人 · "
                             f"{year}年个人自付合计 {money(pays)} 元{flag_text}")
                 st.button("打开", key=f"ws_open_{home.id}", on_click=_open, args=(home.id,))
     new_household_form(ledger, actor)
-
-
-def _stored_by_household(session, household_ids, year) -> dict:
-    """household id -> (the year's stored out-of-pocket total, monitoring words) from saved results."""
-    from assistant.ledger.tables import Member
-    out: dict = {}
-    if not household_ids:
-        return out
-    rows = session.exec(select(SettledYear, Member.household_id).join(Member, Member.id == SettledYear.member_id)
-                        .where(Member.household_id.in_(household_ids), SettledYear.year == year)).all()
-    for row, household_id in rows:
-        pays, flagged = out.get(household_id, (Decimal("0.00"), []))
-        result = settling.stored(row)
-        out[household_id] = (pays + from_fen(row.out_of_pocket_fen), flagged + [m["what"] for m in settling.monitoring(result)])
-    return out
 
 
 def _open(household_id: int) -> None:
@@ -189,15 +171,14 @@ def household(ledger, actor, household_id: int) -> None:
 
 def totals_block(found) -> None:
     totals = found.totals
-    paid = totals["total"] - totals["out_of_pocket"]
     with st.container(key="ws-totals"):
         left, middle, right = st.columns(3)
         left.metric(f"{found.year}年全家总费用", f"{money(totals['total'])} 元")
-        middle.metric("各项保障报销", f"{money(paid)} 元")
+        middle.metric("各项保障报销", f"{money(totals['paid'])} 元")
         right.markdown(f'<div class="sc-amount-label">全家个人自付</div><div class="sc-tier-amount" '
                        f'data-testid="ws-household-oop" data-amount="{totals["out_of_pocket"]}">'
                        f'{money(totals["out_of_pocket"])} 元</div>', unsafe_allow_html=True)
-        parts = [f"{TIER_WORDS[t]} {money(totals[t])}" for t in TIER_WORDS if totals[t] > 0]
+        parts = [f"{tier_name(t)} {money(totals[t])}" for t in tier_codes() if totals[t] > 0]
         if parts:
             st.caption("；".join(parts))
 
@@ -306,8 +287,8 @@ def result_block(item) -> None:
                 f'{money(totals["out_of_pocket"])} 元</div>', unsafe_allow_html=True)
     st.caption(f"按{name_of('identities', result['identity_applied'])}计算 · 政策 {result['policy']} · "
                f"依据指纹 {settling.fingerprint(result)}")
-    rows = "".join(f"<tr><td>{TIER_WORDS[t]}</td><td class='num' data-testid='ws-tier' data-tier='{t}' "
-                   f"data-amount='{totals[t]}'>{money(totals[t])}</td></tr>" for t in TIER_WORDS if totals[t] > 0)
+    rows = "".join(f"<tr><td>{tier_name(t)}</td><td class='num' data-testid='ws-tier' data-tier='{t}' "
+                   f"data-amount='{totals[t]}'>{money(totals[t])}</td></tr>" for t in tier_codes() if totals[t] > 0)
     st.markdown(f"<table class='sc-table'><tr><th>总费用</th><th class='num'>{money(totals['total'])}</th></tr>{rows}"
                 f"<tr class='sc-held'><td>个人自付</td><td class='num'>{money(totals['out_of_pocket'])}</td></tr></table>",
                 unsafe_allow_html=True)
@@ -316,7 +297,7 @@ def result_block(item) -> None:
             st.markdown(f"**第{number}次：{visit['date']} {name_of('kind', visit['kind'])}，总费用 {money(visit['total'])} 元**")
             for tier in visit["tiers"]:
                 if tier["amount"] > 0 or tier["tier"] == "basic":
-                    st.markdown(f"{TIER_WORDS.get(tier['tier'], tier['tier'])} {money(tier['amount'])} 元：{common.escape(tier['formula'])}"
+                    st.markdown(f"{tier_name(tier['tier'])} {money(tier['amount'])} 元：{common.escape(tier['formula'])}"
                                 f"{common.citations_html(tier['citations'])}", unsafe_allow_html=True)
     for line in result.get("thresholds") or []:  # how far this year is from the next tier's 起付线 (the core's words)
         st.caption("▶ " + line["message"])
@@ -356,20 +337,16 @@ def what_if_form(item, found) -> None:
             last = max(v.date for v in item.visits)
             extra = {"date": last.isoformat(), "kind": "inpatient", "hospital_level": level, "location": "local",
                      "referral": referral, "total": total}
-            case = {**item.case, "visits": [*item.case["visits"], extra]}
             try:
-                again = settle(case)
+                found = settling.what_if(item, extra)
             except InputError as error:
                 st.error(error.message)
                 return
-            before, after = item.result["totals"]["out_of_pocket"], again["totals"]["out_of_pocket"]
             with st.container(key="ws-whatif-result"):
-                st.markdown(f"再住一次院（总费用 {common.escape(total)} 元）后，全年个人自付 **{money(after)} 元**，"
-                            f"比现在多 **{money(after - before)} 元**；这次住院的其余部分由各项保障支付。")
-                crossed = [m["what"] for m in settling.monitoring(again)
-                           if m["what"] not in {x["what"] for x in settling.monitoring(item.result)}]
-                if crossed:
-                    st.warning("会新达到：" + "、".join(crossed))
+                st.markdown(f"再住一次院（总费用 {common.escape(total)} 元）后，全年个人自付 **{money(found['out_of_pocket'])} 元**，"
+                            f"比现在多 **{money(found['more'])} 元**；这次住院的其余部分由各项保障支付。")
+                if found["newly_crossed"]:
+                    st.warning("会新达到：" + "、".join(found["newly_crossed"]))
                 st.caption("这只是估算，没有保存。")
 
 

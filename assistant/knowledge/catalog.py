@@ -37,9 +37,9 @@ def span(pack) -> str:
 
 def not_settling(doc, available) -> str:
     """Why a document without a pack never settles (a draft, a framework), and which policies do."""
-    why = {"draft": "是征求意见稿，从未正式实施，不能用来计算报销",
-           "framework": "是框架性文件，只规定原则（各盟市据此制定具体办法），没有可用于计算的标准"}.get(
-        doc.status, f"是{doc.status_name}，目前不能用来计算报销")
+    why = {"draft": "是征求意见稿，从未正式实施，不能用于计算报销金额",
+           "framework": "是框架性文件，只规定原则（各盟市据此制定具体办法），不能用于计算报销金额"}.get(
+        doc.status, f"是{doc.status_name}，目前不能用于计算报销金额")
     names = "、".join(f"{p.id}（{p.region}，{span(p)}）" for p in available.values() if p.settles)
     return f"“{doc.title}”{why}，只能查询政策原文。可以计算的政策：{names}。"
 

@@ -21,8 +21,6 @@ from .cases import table_from_cases
 from .compiled import supported
 from .engine import settle_table
 
-AID = ("medical_aid", "tilted_aid", "major_illness_aid", "poverty_fund")
-
 
 def _prepare(members, policy, region, income):
     """(the members the columns settle, their cases as a table, everything else left to the core)."""
@@ -52,7 +50,7 @@ def _prepare(members, policy, region, income):
 
 
 def _rows(members, settled: pa.Table, rest: list[int], policy, region, income, progress):
-    from ..roster.screen import AMOUNT_KEYS, ScreenRow, _core
+    from ..roster.screen import AID_TIERS, AMOUNT_KEYS, ScreenRow, _core
     out: dict[int, object] = {}
     if settled is not None and settled.num_rows:
         data = {name: settled.column(name).to_numpy(zero_copy_only=False)
@@ -61,7 +59,7 @@ def _rows(members, settled: pa.Table, rest: list[int], policy, region, income, p
         for name in settled.column_names:
             if name.startswith("flag_"):
                 words |= settled.column(name).fill_null(True).to_numpy(zero_copy_only=False)
-        for name in AID:
+        for name in AID_TIERS:  # an aid amount means words in 建议申请
             words |= np.asarray(data[name] > 0) if data[name].dtype != object else np.array(
                 [v is not None and v > 0 for v in data[name]])
         words |= np.array([e is not None for e in data["error"]])

@@ -21,7 +21,9 @@ FOREIGN_IDENTITIES = ("orphan", "registered_poor", "severe_disability")
 
 
 def settling_packs() -> list:
-    return [p for p in packs().values() if getattr(p, "settles", True)]
+    """Packs that settle and that the columnar compiler supports (the others are the core's alone)."""
+    from .compiled import supported
+    return [p for p in packs().values() if getattr(p, "settles", True) and supported(p)]
 
 
 def _pick(rng, values, n, null_share=0.0):

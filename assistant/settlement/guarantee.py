@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 LEVEL_RANK = {"township": 0, "level1": 1, "level2": 2, "level3": 3}
 OUT_OF_CITY = "out_of_city"  # ranks above every level (市域外医院)
+FLAG_CODES = ("not_referred_no_poverty_fund", "out_of_catalog_borne_by_hospital")  # raised below, with the notice's
 ONE = Decimal(1)
 
 

@@ -43,16 +43,21 @@ def ask(question: str, policy: str | None = None, region: str | None = None, sta
 
 def lookup_answer(turn: Turn) -> dict:
     slots = turn.person_facts()
+    text = turn.text
+    query = read_query(text)
+    if query.only_person and turn.asks_again():
+        text = turn.previous["question"]  # the facts said now (slots) answer the earlier question again
+        query = read_query(text)
     earlier = turn.previous.get("slots", {}).get("policy")
-    scope = scope_of(turn.text, region=turn.region, policy=turn.policy or (None if turn.region else earlier))
-    state = turn.next_state(mode="lookup", slots=slots, pending=None)
+    scope = scope_of(turn.text if "policy" in turn.said else text, region=turn.region,
+                     policy=turn.policy or (None if turn.region else earlier))
+    state = turn.next_state(mode="lookup", slots=slots, pending=None, question=text)
     if scope.unknown_place:
         return _nothing(slots, state, f"收录的政策文件里没有{scope.unknown_place}的规定，这里不能回答。")
-    query = read_query(turn.text)
     hits = rank(query, scope)
     figure = None
     for doc_id in () if query.out_of_scope else scope.docs:
-        figure = figure_answer(doc_id, turn.text, {**slots, **turn.said})
+        figure = figure_answer(doc_id, text, {**slots, **turn.said})
         if figure is not None:
             break
     if not hits and figure is None:
@@ -114,4 +119,4 @@ def _nothing(slots: dict, state: dict, lead: str) -> dict:
 
 
 def _shown(slots: dict) -> dict:
-    return {k: v for k, v in slots.items() if k not in ("region", "hospital_named")}
+    return {k: v for k, v in slots.items() if k not in ("region", "hospital_named", "hospital_guess")}

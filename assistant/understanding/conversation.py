@@ -24,14 +24,15 @@ from .vocabulary import status_label, vocabulary
 STATE_VERSION = 1
 AMOUNT_FIELDS = ("total", "out_of_catalog", "basic_paid", "per_capita_income")
 PERSON_FIELDS = ("policy", "region", "identities", "insurance", "contribution_tier")
-BILL_FIELDS = ("kind", "hospital_level", "hospital_named", "location", "referral", "total", "out_of_catalog",
+BILL_FIELDS = ("kind", "hospital_level", "hospital_named", "hospital_guess", "location", "referral", "total", "out_of_catalog",
                "basic_paid", "date", "disease")
 BILL_WORDS = ("报销", "报多少", "能报", "自付", "花了", "花费", "自己付", "自己出", "掏了", "一共", "总共", "能报多少")
 # A question about the rules, not about this bill (the 起付线 itself, the ratio, how to apply …).
 LOOKUP_WORDS = ("起付线", "起付标准", "比例", "限额", "封顶", "押金", "最多", "最高", "怎么申请", "申请", "条件",
                 "手续", "多长时间", "资助", "规定", "政策", "标准", "提高", "降低")
 # Without an amount, only these say the person is telling their own bill ("监测户住院能报多少").
-OWN_BILL_WORDS = ("能报", "花了", "花费", "自己付", "掏了", "一共", "总共", "我住院", "俺住院")
+OWN_BILL_WORDS = ("能报", "花了", "花费", "自己付", "掏了", "一共", "总共", "我住院", "俺住院", "住院了", "看了", "做了",
+                  "我是", "俺是", "我家", "俺家", "我们家")
 WHAT_IF = re.compile(r"如果|要是|假如|假设|换成|改成|呢[？?]?$")
 FOLLOW_UPS = {
     "policy": ("请问您在哪个地区参保？", None),
@@ -71,9 +72,17 @@ class Turn:
         facts.update({k: v for k, v in self.said.items() if k in PERSON_FIELDS})
         return facts
 
-    def next_state(self, *, mode: str, slots: dict, pending: str | None) -> dict:
-        return {"v": STATE_VERSION, "mode": mode, "pending": pending, "region": self.region_name(),
-                "slots": _encode(slots)}
+    def next_state(self, *, mode: str, slots: dict, pending: str | None, question: str | None = None) -> dict:
+        state = {"v": STATE_VERSION, "mode": mode, "pending": pending, "region": self.region_name(),
+                 "slots": _encode(slots)}
+        if question:
+            state["question"] = question  # a lookup's question, for "那边缘户呢" to ask again
+        return state
+
+    def asks_again(self) -> bool:
+        """"那边缘户呢" after a policy question: the same question for another person or place."""
+        return (self.previous.get("mode") == "lookup" and bool(self.previous.get("question"))
+                and bool(WHAT_IF.search(self.text)) and bool(self.said))
 
 
 def load_state(state) -> dict:
@@ -146,12 +155,13 @@ def bill_answer(turn: Turn) -> dict:
     said = dict(turn.said)
     if "hospital_level" in said:
         slots.pop("hospital_named", None)
+        slots.pop("hospital_guess", None)
     if "total" in said and "total_approximate" not in said:
         slots.pop("total_approximate", None)
     slots.update(said)
     if "policy" not in slots and turn.arg_policy():
         slots["policy"] = turn.arg_policy()
-    shown = {k: v for k, v in slots.items() if k not in ("region", "hospital_named")}
+    shown = {k: v for k, v in slots.items() if k not in ("region", "hospital_named", "hospital_guess")}
     doc = documents().get(slots.get("policy") or "")
     pack = packs().get(slots.get("policy") or "")
     if doc is not None and (pack is None or not pack.settles):
@@ -275,8 +285,12 @@ def _bill_words(pack, result: dict, slots: dict, notes: list[str]) -> str:
     paid = paid_words(totals)
     who = name_of("identities", result["identity_applied"])
     about = "约" if slots.get("total_approximate") else ""
-    words = (f"按{pack.name}估算（{who}）：总费用{about} {yuan(totals['total'])} 元，"
+    person = "" if who in pack.name else f"（{who}）"
+    words = (f"按{pack.name}估算{person}：总费用{about} {yuan(totals['total'])} 元，"
              f"{paid or '各项均不支付'}，个人自付约 {yuan(totals['out_of_pocket'])} 元。")
+    if slots.get("hospital_guess"):
+        level = name_of("hospital_level", slots["hospital_level"])
+        words += f"“{slots['hospital_guess']}”按{level}医院算；如果不是，请说“一级”“二级”或“三级”。"
     if slots.get("total_approximate"):
         words += f"您说的是大约的数，按 {yuan(slots['total'])} 元算，实际花费多一些，自付也会多一些。"
     spread = (result.get("range") or {}).get("out_of_pocket")

@@ -93,7 +93,7 @@ def figure_answer(doc_id: str, text: str, slots: dict) -> tuple[str, list[dict]]
         source = value.source
         if not any((c["doc"], c["clause"]) == (source.doc, source.clause) for c in citations):
             citations.append({"doc": source.doc, "clause": source.clause, "quote": source.quote})
-    if no_limit and not any("limit" in name for name, _, _ in candidates):
+    if no_limit and not any("limit" in name for name, _, _ in candidates) and not any(no_limit in p for p in parts):
         parts.append(no_limit)
     return who + "，".join(parts) + "。", citations
 

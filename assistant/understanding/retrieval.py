@@ -185,6 +185,7 @@ class Query:
     out_of_scope: list[str]
     asks_figure: bool                          # 多少, 几成: the answer must hold a figure
     phrase_words: tuple[str, ...] = ()         # the words the matched ways of asking point to
+    only_person: bool = False                  # nothing but who or where ("那边缘户呢", "天津呢")
 
 
 def read_query(question: str) -> Query:
@@ -230,6 +231,7 @@ def read_query(question: str) -> Query:
         alternatives[term] = tuple(dict.fromkeys(found))
     strong = [t for t in terms if t not in words.weak and t not in identity_words and len(t) >= 2
               and not t.isdigit()]
+    only_person = not strong and all(t in identity_words or t in words.weak or len(t) < 2 for t in terms)
     if not strong:  # "因病致贫重病患者是指什么人": the identity is the topic
         strong = [t for t in terms if t in identity_words]
     strong = [t for t in strong if not any(t in phrase for phrase in phrased)]  # said by a way of asking
@@ -237,7 +239,7 @@ def read_query(question: str) -> Query:
     outside = [w for w in words.out_of_scope if w in text]
     asks_figure = any(w in text for w in words.number_words)
     pointed = tuple(w for phrase, others in words.phrases if phrase in phrased for w in others)
-    return Query(text, terms, weighted, alternatives, strong, unknown, outside, asks_figure, pointed)
+    return Query(text, terms, weighted, alternatives, strong, unknown, outside, asks_figure, pointed, only_person)
 
 
 @lru_cache(maxsize=1)
@@ -288,7 +290,7 @@ def _elsewhere_only(query: Query, built: Index, allowed: np.ndarray) -> bool:
     """A topic word that only another region's document uses (天津's 诊察费 asked in 巴彦淖尔): the
     region asked has no rule on it, and quoting a neighbouring clause would mislead."""
     inside = "\n".join(t for t, ok in zip(built.clause_texts, allowed) if ok)
-    domain = vocabulary().words
+    domain = vocabulary().terms
     for term in query.strong:
         if term not in domain:  # only the domain's own terms, not everyday words like 以内
             continue

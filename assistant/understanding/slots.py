@@ -50,6 +50,11 @@ def _disease_words() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
+def _inferred_hospitals() -> frozenset[str]:
+    return frozenset(knowledge()["lexicon"].get("hospital_inferred", ()))
+
+
+@lru_cache(maxsize=1)
 def _unclear_hospitals() -> tuple[str, ...]:
     return tuple(sorted(knowledge()["lexicon"].get("hospital_unclear", ()), key=len, reverse=True))
 
@@ -88,6 +93,8 @@ def read_slots(text: str) -> dict:
                 take(start, end)
                 if field == "referral" and code == "referred" and _negated(text, start):
                     code = "not_referred"
+                if field == "hospital_level" and word in _inferred_hospitals() and "hospital_level" not in slots:
+                    slots["hospital_guess"] = word
                 if field == "identities":
                     slots.setdefault("identities", [])
                     if code not in slots["identities"]:

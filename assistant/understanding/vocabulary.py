@@ -36,6 +36,7 @@ class Vocabulary:
     number_words: tuple[str, ...]
     figure_marks: tuple[str, ...]
     words: frozenset[str]                            # every dictionary word (for fuzzy matching)
+    terms: frozenset[str]                            # the domain's own terms (dictionary and lexicon names)
 
 
 @lru_cache(maxsize=1)
@@ -57,6 +58,8 @@ def vocabulary() -> Vocabulary:
             words.update(str(item) for item in items)
     words.update(lexicon.get("topics", ()))
     words = {w for w in words if len(w) >= 2 and not w.isascii()}
+    terms = (set(data["dictionary"]) | {str(n) for field in ("identities", "kind", "hospital_level")
+                                        for names in lexicon[field].values() for n in names}) & words
     return Vocabulary(
         synonyms=synonyms,
         miswritings=tuple(sorted(data.get("miswritings", {}).items(), key=lambda item: -len(item[0]))),
@@ -65,7 +68,7 @@ def vocabulary() -> Vocabulary:
         out_of_scope=tuple(data["out_of_scope"]), other_regions=tuple(data["other_regions"]),
         region_names=tuple(names), frameworks={k: tuple(v) for k, v in data["frameworks"].items()},
         status_labels=dict(data["status_labels"]), number_words=tuple(data["number_words"]),
-        figure_marks=tuple(data["figure_marks"]), words=frozenset(words))
+        figure_marks=tuple(data["figure_marks"]), words=frozenset(words), terms=frozenset(terms))
 
 
 @lru_cache(maxsize=1)

@@ -6,7 +6,7 @@ import pytest
 
 from assistant.understanding.answer import ask
 
-from .conftest import PHONE
+from .conftest import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
 
@@ -20,9 +20,9 @@ def _type(app, text: str) -> None:
     app.act(typing)
 
 
-@pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])
-def test_type_a_bill_tap_a_choice_see_the_result(open_app, viewport):
-    app = open_app(viewport, path="chat")
+@pytest.mark.parametrize(("viewport", "kiosk"), [(PHONE, False), (DESKTOP, True)], ids=["phone", "kiosk"])
+def test_type_a_bill_tap_a_choice_see_the_result(open_app, viewport, kiosk):
+    app = open_app(viewport, path="chat", kiosk=kiosk)
     app.page.wait_for_selector(".st-key-sc-chat")
     question = "俺是底保户住院花了三万五能报多少"
     _type(app, question)
@@ -39,6 +39,6 @@ def test_type_a_bill_tap_a_choice_see_the_result(open_app, viewport):
         assert amount == next(t["amount"] for t in expected["visits"][visit - 1]["tiers"] if t["tier"] == tier)
     assert tiers[(1, "medical_aid")] > Decimal("0")
     app.assert_chinese_renders()
-    app.screenshot("phone-chat-bill")
+    app.screenshot(f"{'kiosk' if kiosk else 'phone'}-chat-bill")
     app.act(app.page.locator(".st-key-chat_check button").first.click)
     app.page.wait_for_selector('[data-testid="stChatInput"]', state="detached")
