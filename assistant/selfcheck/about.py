@@ -3,9 +3,13 @@ the newest document, the newest external source the packs cite, and when the rul
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import lru_cache
 
+from ..knowledge.files import knowledge_path
 from ..knowledge.store import documents, packs
+
+PUBLISHED = re.compile(r"published:\s*[\"']?(\d{4}-\d{2}-\d{2})")
 
 
 def _as_date(value) -> dt.date | None:
@@ -17,25 +21,13 @@ def _as_date(value) -> dt.date | None:
         return None
 
 
-def _published(item, seen: set | None = None, depth: int = 0) -> list[dt.date]:
-    """Every `published` date inside a pack (the sources of its parameters), found by walking it once
-    (the walk remembers what it visited: a pack's parts refer back to the pack)."""
-    seen = set() if seen is None else seen
-    if depth > 12 or id(item) in seen or isinstance(item, (str, bytes, int, float)):
-        return []
-    seen.add(id(item))
+def _published() -> list[dt.date]:
+    """Every `published:` date the policy packs give for their external sources (read from the files)."""
     found = []
-    if isinstance(item, dict):
-        for key, value in item.items():
-            if key == "published" and _as_date(value):
-                found.append(_as_date(value))
-            else:
-                found += _published(value, seen, depth + 1)
-    elif isinstance(item, (list, tuple)):
-        for value in item:
-            found += _published(value, seen, depth + 1)
-    elif hasattr(item, "__dict__"):
-        found += _published(vars(item), seen, depth + 1)
+    for path in sorted(knowledge_path("policies").glob("*.yaml")):
+        for day in PUBLISHED.findall(path.read_text(encoding="utf-8")):
+            if _as_date(day):
+                found.append(_as_date(day))
     return found
 
 
@@ -43,7 +35,7 @@ def _published(item, seen: set | None = None, depth: int = 0) -> list[dt.date]:
 def knowledge_dates() -> dict:
     """{"newest_document": date, "newest_source": date or None, "rules_read": date or None}."""
     docs = [d for d in (_as_date(doc.date) for doc in documents().values()) if d]
-    sources = [d for pack in packs().values() for d in _published(pack)]
+    sources = _published()
     read = [d for d in (_as_date(getattr(pack, "reviewed", None)) for pack in packs().values()) if d]  # A: pack.reviewed
     return {"newest_document": max(docs) if docs else None, "newest_source": max(sources) if sources else None,
             "rules_read": max(read) if read else None}
