@@ -13,7 +13,8 @@ from assistant.errors import InputError
 from assistant.ledger import EditConflict, audit, settling
 from assistant.ledger import households as book
 from assistant.ledger.money import from_fen
-from assistant.ledger.paper import TIER_WORDS, family_filename, family_pdf, member_filename, member_pdf
+from assistant.knowledge.store import tier_codes, tier_name
+from assistant.ledger.paper import family_filename, family_pdf, member_filename, member_pdf
 from assistant.lexicon import choices, name_of
 from assistant.privacy import mask_id, mask_phone
 from views import common
@@ -177,7 +178,7 @@ def totals_block(found) -> None:
         right.markdown(f'<div class="sc-amount-label">全家个人自付</div><div class="sc-tier-amount" '
                        f'data-testid="ws-household-oop" data-amount="{totals["out_of_pocket"]}">'
                        f'{money(totals["out_of_pocket"])} 元</div>', unsafe_allow_html=True)
-        parts = [f"{TIER_WORDS[t]} {money(totals[t])}" for t in TIER_WORDS if totals[t] > 0]
+        parts = [f"{tier_name(t)} {money(totals[t])}" for t in tier_codes() if totals[t] > 0]
         if parts:
             st.caption("；".join(parts))
 
@@ -286,8 +287,8 @@ def result_block(item) -> None:
                 f'{money(totals["out_of_pocket"])} 元</div>', unsafe_allow_html=True)
     st.caption(f"按{name_of('identities', result['identity_applied'])}计算 · 政策 {result['policy']} · "
                f"依据指纹 {settling.fingerprint(result)}")
-    rows = "".join(f"<tr><td>{TIER_WORDS[t]}</td><td class='num' data-testid='ws-tier' data-tier='{t}' "
-                   f"data-amount='{totals[t]}'>{money(totals[t])}</td></tr>" for t in TIER_WORDS if totals[t] > 0)
+    rows = "".join(f"<tr><td>{tier_name(t)}</td><td class='num' data-testid='ws-tier' data-tier='{t}' "
+                   f"data-amount='{totals[t]}'>{money(totals[t])}</td></tr>" for t in tier_codes() if totals[t] > 0)
     st.markdown(f"<table class='sc-table'><tr><th>总费用</th><th class='num'>{money(totals['total'])}</th></tr>{rows}"
                 f"<tr class='sc-held'><td>个人自付</td><td class='num'>{money(totals['out_of_pocket'])}</td></tr></table>",
                 unsafe_allow_html=True)
@@ -296,7 +297,7 @@ def result_block(item) -> None:
             st.markdown(f"**第{number}次：{visit['date']} {name_of('kind', visit['kind'])}，总费用 {money(visit['total'])} 元**")
             for tier in visit["tiers"]:
                 if tier["amount"] > 0 or tier["tier"] == "basic":
-                    st.markdown(f"{TIER_WORDS.get(tier['tier'], tier['tier'])} {money(tier['amount'])} 元：{common.escape(tier['formula'])}"
+                    st.markdown(f"{tier_name(tier['tier'])} {money(tier['amount'])} 元：{common.escape(tier['formula'])}"
                                 f"{common.citations_html(tier['citations'])}", unsafe_allow_html=True)
     for line in result.get("thresholds") or []:  # how far this year is from the next tier's 起付线 (the core's words)
         st.caption("▶ " + line["message"])

@@ -11,12 +11,11 @@ import datetime as dt
 import io
 from xml.sax.saxutils import escape
 
-from ..knowledge.store import tiers
 from ..lexicon import name_of
 from ..privacy import mask_name
-from .settling import AID_TIERS, HouseholdYear, MemberYear, advice, monitoring
+from ..knowledge.store import tier_codes, tier_name
+from .settling import HouseholdYear, MemberYear, advice, aid_tiers, monitoring
 
-TIER_WORDS = {t["code"]: t["name"] for t in tiers()}  # knowledge/tiers.yaml
 DISCLAIMER = "本页为按政策文件估算的结果，实际以定点医院“一站式”结算和医保经办机构的审核为准。"
 
 
@@ -44,9 +43,9 @@ def member_lines(item: MemberYear) -> dict:
     result = item.result
     totals = result["totals"]
     who = mask_name(item.member.name)
-    rows = [[TIER_WORDS[t], f"{totals[t]:.2f}", "、".join(dict.fromkeys(
+    rows = [[tier_name(t), f"{totals[t]:.2f}", "、".join(dict.fromkeys(
         c["clause"] for v in result["visits"] for tier in v["tiers"] if tier["tier"] == t for c in tier["citations"]))]
-        for t in TIER_WORDS if totals[t] > 0]
+        for t in tier_codes() if totals[t] > 0]
     rows.append(["个人自付", f"{totals['out_of_pocket']:.2f}", ""])
     notes = [f"{m['what']}。{m['message']}{_clauses(m['citations'])}" for m in monitoring(result)]
     notes += [f"{a['what']}。{a['need']}{_clauses(a['citations'])}" for a in advice(result)]
@@ -88,7 +87,7 @@ def family_lines(year: HouseholdYear) -> dict:
     totals = year.totals
     rows.append(["全家合计", "", f"{totals['total']:.2f}", f"{totals['total'] - totals['out_of_pocket']:.2f}",
                  f"{totals['out_of_pocket']:.2f}", ""])
-    aid = "、".join(f"{name} {totals[t]:.2f} 元" for t, name in AID_TIERS.items() if totals[t] > 0)
+    aid = "、".join(f"{name} {totals[t]:.2f} 元" for t, name in aid_tiers().items() if totals[t] > 0)
     basis = sorted({f"{i.result['policy']}（依据指纹 {_fingerprint(i.result)}）" for i in year.members if i.result})
     return {"title": f"三重保障家庭明白纸（{year.year}年）",
             "who": f"户编号 {year.household.code} · {year.household.village} · {year.household.region}",

@@ -28,9 +28,15 @@ from .auth import Actor
 from .money import from_fen, to_fen
 from .tables import Household, Member, MemberIdentity, SettledYear, Visit, now
 
-TIERS = tier_codes()  # knowledge/tiers.yaml, the one table of tiers
-TOTAL_KEYS = ("total", "policy_scope", *TIERS, "out_of_pocket")
-AID_TIERS = {code: tier_name(code) for code in TIERS[2:]}  # the tiers after 大病保险
+def total_keys() -> tuple[str, ...]:
+    """A result's totals in order: the bill, the policy scope, every tier (knowledge/tiers.yaml), what is left."""
+    return ("total", "policy_scope", *tier_codes(), "out_of_pocket")
+
+
+def aid_tiers() -> dict[str, str]:
+    """code -> name of the tiers after 大病保险 (救助, 倾斜, 重特大, 健康扶贫兜底), in settlement order
+    (knowledge/tiers.yaml: basic and critical_illness come first)."""
+    return {code: tier_name(code) for code in tier_codes()[2:]}
 MONITORING = {"monitoring_impoverishment": "因病致贫监测", "monitoring_return_to_poverty": "因病返贫监测"}
 
 
@@ -87,10 +93,10 @@ class HouseholdYear:
     @property
     def totals(self) -> dict:
         """The members' totals added up, and `paid`: what every tier together paid for the family."""
-        sums = {key: ZERO for key in TOTAL_KEYS}
+        sums = {key: ZERO for key in total_keys()}
         for item in self.members:
             if item.result:
-                for key in TOTAL_KEYS:
+                for key in total_keys():
                     sums[key] += item.result["totals"][key]
         sums["paid"] = sums["total"] - sums["out_of_pocket"]
         return sums
@@ -194,7 +200,7 @@ def record(member_id: int, year: int, result: dict) -> dict:
     return {"member_id": member_id, "year": year, "policy": result["policy"],
             "pack_version": pack_version(result["policy"]), "fingerprint": fingerprint(result),
             "out_of_pocket_fen": to_fen(result["totals"]["out_of_pocket"]),
-            "totals": {key: f"{result['totals'][key]:f}" for key in TOTAL_KEYS},
+            "totals": {key: f"{result['totals'][key]:f}" for key in total_keys()},
             "result": dumps(result), "settled_at": now()}
 
 
@@ -213,10 +219,11 @@ def monitoring(result: dict) -> list[dict]:
 def advice(result: dict) -> list[dict]:
     """Who should apply for 医疗救助 / 倾斜救助 and what they still need, each with its clause."""
     out = []
-    paid = {tier: result["totals"].get(tier, ZERO) for tier in AID_TIERS}
+    names = aid_tiers()
+    paid = {tier: result["totals"].get(tier, ZERO) for tier in names}
     how = [e for e in result.get("eligibility", []) if e["item"] == "如何申请医疗救助"]
     if any(amount > 0 for amount in paid.values()):
-        parts = "、".join(f"{AID_TIERS[t]} {amount:.2f} 元" for t, amount in paid.items() if amount > 0)
+        parts = "、".join(f"{names[t]} {amount:.2f} 元" for t, amount in paid.items() if amount > 0)
         out.append({"what": f"应享受{parts}", "need": how[0]["result"] if how else "",
                     "citations": how[0]["citations"] if how else []})
     elif monitoring(result) and how:
@@ -259,7 +266,7 @@ def resettle(session: Session, actor: Actor, rows: list[SettledYear] | None = No
         seen = book.visits(session, [person.id], row.year)[person.id]
         before = dict(row.totals)
         item = settle_member(home, person, held, seen)
-        after = {key: f"{item.result['totals'][key]:f}" for key in TOTAL_KEYS} if item.result else None
+        after = {key: f"{item.result['totals'][key]:f}" for key in total_keys()} if item.result else None
         keep(session, person.id, row.year, item.result, replace_stale=True)
         if after != before:
             old = Decimal(before["out_of_pocket"])
@@ -267,7 +274,7 @@ def resettle(session: Session, actor: Actor, rows: list[SettledYear] | None = No
             entry = {"household": home.code, "village": home.village, "household_id": home.id,
                      "member": person.name, "member_id": person.id, "year": row.year,
                      "before": old, "after": new, "difference": None if new is None else new - old,
-                     "tiers": {k: (Decimal(before[k]), Decimal(after[k])) for k in TOTAL_KEYS
+                     "tiers": {k: (Decimal(before[k]), Decimal(after[k])) for k in total_keys()
                                if after and before.get(k) != after[k]},
                      "error": item.error}
             changed.append(entry)

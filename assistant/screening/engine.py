@@ -49,9 +49,10 @@ def flag_codes() -> tuple[str, ...]:
     """Every flag any settling pack can raise: one boolean column each, the same for every batch."""
     codes = set()
     for pack in packs().values():
-        if getattr(pack, "settles", True) and supported(pack):
+        if getattr(pack, "settles", True) and needs_core(pack):
+            codes.update(core_flag_codes(pack) | {rule.code for rule in pack.flags})
+        elif getattr(pack, "settles", True) and supported(pack):
             codes.update(compiled(pack).flag_codes)
-            codes.update(core_flag_codes(pack))
     return tuple(sorted(codes))
 
 
@@ -160,22 +161,25 @@ def settle_table(table: pa.Table) -> pa.Table:
         if pack is None or not getattr(pack, "settles", True):
             refuse(mask, f"没有可计算的政策“{name}”，请核对政策编号。" if name else "请填写政策编号（policy）。")
             continue
-        if not supported(pack):
-            refuse(mask, f"“{pack.name}”暂不支持批量计算，请逐人计算（--engine core）。")
-            continue
         every = np.flatnonzero(mask)
         if needs_core(pack):  # an outcome guarantee (naiman-2019): the core's own fen, person-year by person-year
             rows = [np.arange(starts[i], starts[i] + counts[i]) for i in every]
             done = settle_with_core(table, [r if order is None else order[r] for r in rows], AMOUNTS, codes)
             for i, item in zip(every, done):
-                error[i] = item["error"]
-                if item["error"] is None:
-                    identity[i] = item["identity"]
-                    for key in AMOUNTS:
-                        out[key][i] = item["amounts"][key]
-                    for code, value in item["flags"].items():
-                        flags[code][i] = value
-                    settled[i] = True
+                if item["error"] is not None:
+                    refuse(i, item["error"])
+                    continue
+                if item["identity"] is not None:
+                    identities.append(item["identity"])
+                    identity[i] = len(identities) - 1
+                for key in AMOUNTS:
+                    out[key][i] = item["amounts"][key]
+                for code, value in item["flags"].items():
+                    flags[code][i] = value
+                settled[i] = True
+            continue
+        if not supported(pack):
+            refuse(mask, f"“{pack.name}”暂不支持批量计算，请逐人计算（--engine core）。")
             continue
         cp = compiled(pack)
         for at in range(0, len(every), CHUNK):

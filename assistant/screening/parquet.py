@@ -94,7 +94,10 @@ def screen_parquet(source, target, workers: int | None = None, rows: int = SLICE
                 writer.write_table(table)
                 written += table.num_rows
         else:
-            with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_start) as pool:
+            # a worker is replaced after a few slices: the allocator keeps what it freed (tune_allocator),
+            # so a long-lived worker's footprint would only grow with fragmentation
+            with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_start,
+                                                          maxtasksperchild=3) as pool:
                 for table in pool.imap(_settle_slice, jobs):
                     writer.write_table(table)
                     written += table.num_rows
