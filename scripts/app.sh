@@ -5,9 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-  if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+  # fonts-noto-cjk: Chinese in pages and the 明白纸; espeak-ng: 朗读结果; poppler-utils: the 明白纸 as a picture
+  missing=""
+  for deb in fonts-noto-cjk espeak-ng poppler-utils; do
+    dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q "install ok installed" || missing="$missing $deb"
+  done
+  if [ -n "$missing" ]; then
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
   fi
 fi
 bash scripts/setup.sh
