@@ -89,18 +89,20 @@ def member(session: Session, actor: Actor, member_id: int) -> tuple[Member, Hous
 
 # ---- checking what a page sends ----
 
+def _required_text(fields: dict, key: str, message: str) -> str:
+    """A text field a page must fill: stripped, or a LedgerError naming the field."""
+    text = str(fields[key] or "").strip()
+    if not text:
+        raise LedgerError(message, key)
+    return text
+
+
 def clean_household(fields: dict) -> dict:
     out = {}
     if "code" in fields:
-        code = str(fields["code"] or "").strip()
-        if not code:
-            raise LedgerError("请填写户编号。", "code")
-        out["code"] = code[:64]
+        out["code"] = _required_text(fields, "code", "请填写户编号。")[:64]
     if "village" in fields:
-        village = str(fields["village"] or "").strip()
-        if not village:
-            raise LedgerError("请填写所属村（嘎查）。", "village")
-        out["village"] = village
+        out["village"] = _required_text(fields, "village", "请填写所属村（嘎查）。")
     if "region" in fields:
         if fields["region"] not in REGIONS:
             raise LedgerError(f"地区请选择{'或'.join(REGIONS)}。", "region")
@@ -122,10 +124,7 @@ def clean_household(fields: dict) -> dict:
 def clean_member(fields: dict) -> dict:
     out = {}
     if "name" in fields:
-        name = str(fields["name"] or "").strip()
-        if not name:
-            raise LedgerError("请填写成员姓名。", "name")
-        out["name"] = name[:64]
+        out["name"] = _required_text(fields, "name", "请填写成员姓名。")[:64]
     if "id_number" in fields:
         value = normalize_id(fields["id_number"])
         if value:
