@@ -1,0 +1,406 @@
+"""The year of every person, visit after visit, compiled to machine code (numba): the core's recurrence.
+
+The explained core settles a case visit by visit, carrying a small state through the year (起付线
+used, what basic has paid against each limit, each later tier's accumulated base and what it has
+paid). This loop does exactly that for one person-year after another, once per identity the person
+may claim (就高不就低) and once as an ordinary insuree, and keeps the least out-of-pocket. Every
+number it uses comes from the pack's compiled tables (`PackTables`, built from `CompiledPack`): the
+loop holds no rule of its own. Amounts are integer fen; a ratio is a numerator over the pack's
+common denominator `den`, and rounding half up to the fen is done in integers, as `money.fen` does.
+
+Why compiled: the vector form of this recurrence needs about a hundred array passes per visit rank
+and per identity; one pass over the rows in machine code is some twenty times faster, and the
+person-years are shared among the processor's cores by processes (parquet.py) or Spark's executors,
+not by threads here: a threaded loop does not survive the fork of a worker process.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from ..checks import MAX_VISITS
+from .compiled import INSURANCES, KINDS, LEVELS, LOCATIONS, REFERRALS, UNBOUNDED
+
+N_KINDS, N_LEVELS, N_LOCATIONS, N_REFERRALS, N_INSURANCES = (len(KINDS), len(LEVELS), len(LOCATIONS),
+                                                             len(REFERRALS), len(INSURANCES))
+LOCAL, NOT_NEEDED = LOCATIONS.index("local"), REFERRALS.index("not_needed")
+
+
+class PackTables:
+    """A CompiledPack's lookups as plain arrays, stacked so that one loop reads every tier."""
+
+    def __init__(self, cp):
+        classes = cp.visit_classes()
+        tiers = classes["tiers"]
+        n_id = len(cp.identity_order)
+        T = len(tiers)
+        S = max([len(t["fixed"]) for t in tiers] or [1])
+        B = max([len(t["uppers"]) for t in tiers] or [1])
+        n_class = classes["flags"].shape[0] * (n_id + 1)
+
+        def stack(name, fill, dtype=np.int64):
+            out = np.full((max(T, 1), S), fill, dtype)
+            for t, table in enumerate(tiers):
+                out[t, :len(table[name])] = table[name]
+            return out
+        self.sid = np.zeros((max(T, 1), n_class), np.int64)
+        self.dummy = np.array([len(t["fixed"]) - 1 for t in tiers] or [0], np.int64)  # the schedule that pays nothing
+        for t, table in enumerate(tiers):
+            self.sid[t] = table["sid"].reshape(-1)
+        self.fixed, self.share, self.statistic = stack("fixed", 0), stack("share", -1), stack("statistic", 0)
+        self.limit, self.limit_scaled, self.slot = stack("limit", 0), stack("limit_scaled", 0), stack("slot", 0)
+        self.uppers = np.full((max(T, 1), S, B), UNBOUNDED, np.int64)
+        self.ratios = np.zeros((max(T, 1), S, B), np.int64)
+        for t, table in enumerate(tiers):
+            for b, (upper, ratio) in enumerate(zip(table["uppers"], table["ratios"])):
+                self.uppers[t, :len(upper), b] = upper
+                self.ratios[t, :len(ratio), b] = ratio
+        self.n_tiers = T
+        self.n_slots = max([t["n_slots"] for t in tiers] or [1])
+        self.row_flags = classes["flags"].reshape(-1).astype(np.int64)
+        b = classes["basic"]
+        self.basic = np.stack([b["mode"], b["key"], b["group"], b["deductible"], b["ratio"], b["limit"]]).astype(np.int64)
+        self.n_keys, self.n_groups = len(cp.deductible_keys), len(cp.limit_groups)
+        self.category_b = cp.category_b.astype(np.int64)
+        self.statistics = cp.statistics.astype(np.int64)
+        self.epoch_days = np.asarray(cp.epoch_days, "datetime64[D]").astype(np.int64)
+        self.n_contribution = len(cp.contribution_values)
+        self.critical = cp.tier_names.index("critical_illness") if "critical_illness" in cp.tier_names else -1
+        who = lambda w: np.ones(n_id + 1, bool) if w is None else np.asarray(w, bool)  # noqa: E731
+        E = cp.n_epochs
+        self.burden_code = np.array([r[0] for r in cp.burden_rules], np.int64)
+        self.burden_who = np.array([who(r[1]) for r in cp.burden_rules], bool).reshape(-1, n_id + 1)
+        self.burden_share = np.array([r[2] for r in cp.burden_rules], np.int64).reshape(-1, E)
+        self.burden_stat = np.array([r[3] for r in cp.burden_rules], np.int64)
+        self.catalog_code = np.array([r[0] for r in cp.catalog_rules], np.int64)
+        self.catalog_who = np.array([who(r[1]) for r in cp.catalog_rules], bool).reshape(-1, n_id + 1)
+        self.catalog_kinds = np.array([r[2] for r in cp.catalog_rules], bool).reshape(-1, N_KINDS)
+        self.catalog_limits = np.array([r[3] for r in cp.catalog_rules], np.int64).reshape(-1, E, N_LEVELS)
+        self.not_in_policy = cp.not_in_policy
+        self.n_id = n_id
+        self.den = cp.den
+
+    def args(self) -> tuple:
+        """The tables in the order `settle_years` takes them."""
+        return (self.den, self.n_id, self.epoch_days, self.category_b, self.statistics, self.n_contribution,
+                self.basic, self.n_keys, self.n_groups, self.n_tiers, self.n_slots, self.sid, self.dummy, self.fixed,
+                self.share, self.statistic, self.limit, self.limit_scaled, self.slot, self.uppers, self.ratios,
+                self.row_flags, self.critical, self.burden_code, self.burden_who, self.burden_share,
+                self.burden_stat, self.catalog_code, self.catalog_who, self.catalog_kinds, self.catalog_limits,
+                self.not_in_policy)
+
+
+@njit(inline="always")
+def _half_up(numerator, den):
+    if den % 2 == 0:
+        return (numerator + den // 2) // den
+    return (2 * numerator + den) // (2 * den)
+
+
+@njit(cache=True, nogil=True)
+def person_years(person, year):
+    """Indices of the rows that open a person-year (rows sorted by person, then date)."""
+    n = len(person)
+    opens = np.empty(n, np.int64)
+    m = 0
+    for r in range(n):
+        if r == 0 or person[r] != person[r - 1] or year[r] != year[r - 1]:
+            opens[m] = r
+            m += 1
+    return opens[:m]
+
+
+@njit(cache=True, nogil=True)  # a call (inlined, this loop ran three times slower inside the kernel)
+def _check(first, count, kind, ins, level, loc, ref, date_given, day, today, total, ooc, cat_b, paid,
+           paid_given, income, rural, max_fen, epoch, scope):
+    """The first thing the core refuses in this person-year, as the index of its message in
+    `engine.refusals`; −1 none. The usual answer (nothing to refuse) comes from one branch-free pass."""
+    anything = False
+    for r in range(first, first + count):
+        anything |= ((kind[r] < 0) | (level[r] < 0) | (loc[r] < 0) | (ref[r] < 0) | (ins[r] < 0) | (not date_given[r])
+                     | (total[r] <= 0) | (day[r] > today) | ((loc[r] != LOCAL) & (ref[r] == NOT_NEEDED))
+                     | (income[r] == 0) | (rural[r] == 0) | (ooc[r] < 0) | (cat_b[r] < 0) | (paid_given[r] & (paid[r] < 0))
+                     | (total[r] > max_fen) | (ooc[r] > max_fen) | (cat_b[r] > max_fen) | (paid[r] > max_fen)
+                     | (ooc[r] + cat_b[r] > total[r]) | (paid[r] > total[r] - ooc[r]) | (epoch[r] < 0)
+                     | (paid[r] > scope[r]))
+    if count > MAX_VISITS:
+        return 0
+    if not anything:
+        return -1
+    return _reason(first, count, kind, ins, level, loc, ref, date_given, day, today, total, ooc, cat_b, paid,
+                   paid_given, income, rural, max_fen, epoch, scope)
+
+
+@njit(cache=True, nogil=True)  # kept out of line: beside the pass above it makes that pass six times slower
+def _reason(first, count, kind, ins, level, loc, ref, date_given, day, today, total, ooc, cat_b, paid,
+            paid_given, income, rural, max_fen, epoch, scope):
+    worst = 99
+    for r in range(first, first + count):
+        if kind[r] < 0:
+            c = 1
+        elif level[r] < 0:
+            c = 2
+        elif loc[r] < 0:
+            c = 3
+        elif ref[r] < 0:
+            c = 4
+        elif ins[r] < 0:
+            c = 5
+        elif not date_given[r]:
+            c = 6
+        elif total[r] <= 0:
+            c = 7
+        elif day[r] > today:
+            c = 8
+        elif loc[r] != LOCAL and ref[r] == NOT_NEEDED:
+            c = 9
+        elif income[r] == 0 or rural[r] == 0:
+            c = 10
+        elif ooc[r] < 0 or cat_b[r] < 0 or (paid_given[r] and paid[r] < 0):
+            c = 11
+        elif total[r] > max_fen or ooc[r] > max_fen or cat_b[r] > max_fen or paid[r] > max_fen:
+            c = 12
+        elif ooc[r] + cat_b[r] > total[r]:
+            c = 13
+        elif paid[r] > total[r] - ooc[r]:
+            c = 14
+        elif epoch[r] < 0:
+            c = 15
+        elif paid[r] > scope[r]:
+            c = 16
+        else:
+            continue
+        worst = min(worst, c)
+    return worst
+
+
+@njit(cache=True, nogil=True)
+def settle_years(starts, counts, id_mask, foreign, contribution,
+                 kind, ins, level, loc, ref, date_given, day, today, total, ooc, cat_b, paid, paid_given,
+                 catalog_given, income, rural, max_fen,
+                 den, n_id, epoch_days, category_b, statistics, n_contribution,
+                 basic, n_keys, n_groups, n_tiers, n_slots, sid, dummy, fixed, share, statistic, limit, limit_scaled,
+                 slot, uppers, ratios, row_flags, critical, burden_code, burden_who, burden_share, burden_stat,
+                 catalog_code, catalog_who, catalog_kinds, catalog_limits, not_in_policy):
+    """Settle every person-year [starts[i], starts[i] + counts[i]) of one pack.
+
+    Returns (amounts [2 + 1 + tiers + 1, person-year]: total, policy scope, basic, each later tier,
+    out-of-pocket; identity chosen (0 ordinary, k the pack's k-th identity); warning bits; error
+    (index of the refusal's message, −1 settled))."""
+    n_py = len(starts)
+    n_amounts = 4 + n_tiers
+    amounts = np.zeros((n_amounts, n_py), np.int64)
+    chosen = np.zeros(n_py, np.int64)
+    bits = np.zeros(n_py, np.int64)
+    error = np.full(n_py, -1, np.int64)
+    n_rows = len(kind)
+    # per row: epoch (−1 outside the pack), policy scope, the statistics the case gave or the pack's
+    epoch = np.empty(n_rows, np.int64)
+    scope = np.empty(n_rows, np.int64)
+    stat = np.empty((n_rows, 2), np.int64)
+    vclass = np.empty(n_rows, np.int64)       # the visit's class × (1 + identities): row of the lookups
+    after_basic = np.empty(n_rows, np.int64)  # the visit's policy scope less what basic paid
+    n_epochs = len(epoch_days) - 1
+    used = np.zeros(n_keys, np.int64)
+    spent = np.zeros(n_groups, np.int64)
+    acc = np.zeros((max(n_tiers, 1), n_slots), np.int64)
+    tier_paid = np.zeros((max(n_tiers, 1), n_slots), np.int64)
+    sums = np.zeros(n_amounts, np.int64)
+    best = np.zeros(n_amounts, np.int64)
+    for i in range(n_py):
+        first = starts[i]
+        rows = range(first, first + counts[i])
+        py_total = 0
+        py_scope = 0
+        for r in rows:
+            e = -1
+            if date_given[r] and epoch_days[0] <= day[r] < epoch_days[n_epochs]:
+                e = 0
+                while day[r] >= epoch_days[e + 1]:
+                    e += 1
+            epoch[r] = e
+            ye = max(e, 0)
+            scope[r] = total[r] - ooc[r] - _half_up(cat_b[r] * category_b[ye, max(ins[r], 0)], den)
+            stat[r, 0] = income[r] if income[r] >= 0 else statistics[ye, 0]
+            stat[r, 1] = rural[r] if rural[r] >= 0 else statistics[ye, 1]
+            py_total += total[r]
+            py_scope += scope[r]
+        bad = _check(first, counts[i], kind, ins, level, loc, ref, date_given, day, today, total, ooc, cat_b,
+                     paid, paid_given, income, rural, max_fen, epoch, scope)
+        if bad >= 0:
+            error[i] = bad
+            continue
+        # 基本医保 (basic.basic_payment) does not depend on the identity: once per visit, in order.
+        # A visit with no rule pays 0 unless the slip says.
+        for x in range(n_keys):
+            used[x] = 0
+        for x in range(n_groups):
+            spent[x] = 0
+        py_basic = 0
+        for r in rows:
+            e = epoch[r]
+            sc = scope[r]
+            k, ii = kind[r], ins[r]
+            vclass[r] = ((((e * N_KINDS + k) * N_INSURANCES + ii) * N_REFERRALS + ref[r]) * N_LOCATIONS
+                         + loc[r]) * (n_id + 1)
+            bc = (((e * N_INSURANCES + ii) * n_contribution + contribution[i]) * N_KINDS + k) * N_LEVELS + level[r]
+            mode = basic[0, bc]
+            full = basic[3, bc]
+            amount = min(full, sc)
+            is_slip = paid_given[r]
+            deducted = amount if mode == 1 else 0
+            if mode >= 2:
+                key = basic[1, bc]
+                was = used[key]
+                if mode == 2 and was == 0:
+                    deducted = amount
+                if mode == 3:
+                    deducted = min(max(full - was, 0), sc)
+                if is_slip:
+                    deducted = 0
+                    # a slip visit counts toward the year's 起付线 too (basic._slip_deductible)
+                    met = full if paid[r] > 0 else min(was + sc, full)
+                else:
+                    met = was + deducted
+                if mode == 2:
+                    used[key] = 1
+                elif mode == 3:
+                    used[key] = met
+            group = basic[2, bc]
+            if is_slip:
+                pay_basic = paid[r]
+            else:
+                raw = _half_up((sc - deducted) * basic[4, bc], den)
+                pay_basic = min(raw, max(basic[5, bc] - spent[group], 0))
+            spent[group] += pay_basic
+            py_basic += pay_basic
+            after_basic[r] = sc - pay_basic
+        # candidates: each identity held, in the pack's order, then ordinary; the least out-of-pocket wins
+        best_oop = -1
+        best_ident = 0
+        best_flags = 0
+        for c in range(n_id + 1):
+            ident = c + 1 if c < n_id else 0
+            if ident > 0 and not (id_mask[i] >> c) & 1:
+                continue
+            for t in range(n_tiers):
+                for x in range(n_slots):
+                    acc[t, x] = 0
+                    tier_paid[t, x] = 0
+            for x in range(n_amounts):
+                sums[x] = 0
+            sums[2] = py_basic
+            flags = 0
+            for r in rows:
+                w_class = vclass[r] + ident
+                remaining = after_basic[r]
+                # later tiers (banded.payment): round(F(accumulated base)) − paid so far, capped by the base
+                for t in range(n_tiers):
+                    if remaining == 0:  # nothing left to pay: no tier's base or payment can change
+                        break
+                    s = sid[t, w_class]
+                    if s == dummy[t]:   # the tier does not cover this visit for this identity
+                        continue
+                    sl = slot[t, s]
+                    after = acc[t, sl] + remaining
+                    if share[t, s] >= 0:
+                        lower = _half_up(stat[r, statistic[t, s]] * share[t, s], den)
+                    else:
+                        lower = fixed[t, s]
+                    numerator = 0
+                    for b in range(uppers.shape[2]):
+                        upper = uppers[t, s, b]
+                        part = min(after, upper) - lower
+                        if part > 0:
+                            numerator += part * ratios[t, s, b]
+                        if upper >= UNBOUNDED:
+                            break
+                        lower = max(lower, upper)
+                    year_total = limit[t, s] if numerator > limit_scaled[t, s] else _half_up(numerator, den)
+                    pay = min(max(year_total - tier_paid[t, sl], 0), remaining)
+                    acc[t, sl] = after
+                    tier_paid[t, sl] += pay
+                    sums[3 + t] += pay
+                    remaining -= pay
+                flags |= row_flags[w_class]
+            paid_all = 0
+            for a in range(2, 3 + n_tiers):
+                paid_all += sums[a]
+            oop = py_total - paid_all
+            if best_oop < 0 or oop < best_oop:
+                best_oop = oop
+                best_ident = ident
+                best_flags = flags
+                for x in range(n_amounts):
+                    best[x] = sums[x]
+        best[0] = py_total
+        best[1] = py_scope
+        best[n_amounts - 1] = best_oop
+        for x in range(n_amounts):
+            amounts[x, i] = best[x]
+        chosen[i] = best_ident
+        # the pack's own warnings (eligibility.flags): the burden after basic and 大病; 目录外 shares
+        if foreign[i]:
+            best_flags |= 1 << not_in_policy
+        burden = py_total - best[2] - (best[3 + critical] if critical >= 0 else 0)
+        fe = max(epoch[first], 0)
+        for n in range(len(burden_code)):
+            threshold = _half_up(stat[first, burden_stat[n]] * burden_share[n, fe], den)
+            if burden > threshold and burden_who[n, best_ident]:
+                best_flags |= 1 << burden_code[n]
+        for n in range(len(catalog_code)):
+            if not catalog_who[n, best_ident]:
+                continue
+            for r in rows:
+                if (catalog_kinds[n, kind[r]] and total[r] > 0 and catalog_given[r]
+                        and ooc[r] * den > catalog_limits[n, max(epoch[r], 0), level[r]] * total[r]):
+                    best_flags |= 1 << catalog_code[n]
+                    break
+        bits[i] = best_flags
+    return amounts, chosen, bits, error
+
+
+@njit(cache=True, nogil=True)
+def year_of(day):
+    """Calendar year of each day counted from 1970-01-01 (the proleptic Gregorian calendar)."""
+    out = np.empty(len(day), np.int64)
+    for n in range(len(day)):
+        z = day[n] + 719468          # days from 0000-03-01
+        era = z // 146097            # floor division: the 400-year era, also before 0000
+        doe = z - era * 146097
+        yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+        doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+        month_from_march = (5 * doy + 2) // 153
+        out[n] = yoe + era * 400 + (1 if month_from_march >= 10 else 0)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def in_order(person, year, day):
+    """Whether the rows are sorted by person, year and date already."""
+    for r in range(1, len(person)):
+        if person[r] < person[r - 1]:
+            return False
+        if person[r] == person[r - 1] and (year[r] < year[r - 1] or (year[r] == year[r - 1] and day[r] < day[r - 1])):
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True)
+def identity_masks(starts, offsets, value_index, lookup):
+    """Per person-year, from the identities listed on its first row: (bits of the pack's identities
+    held, whether some listed identity is not the pack's). lookup[word] = position in the pack's
+    order or −1; a null word is not the pack's either."""
+    n = len(starts)
+    mask = np.zeros(n, np.int64)
+    foreign = np.zeros(n, np.bool_)
+    for i in range(n):
+        row = starts[i]
+        for j in range(offsets[row], offsets[row + 1]):
+            w = value_index[j]
+            at = lookup[w] if w >= 0 else -1
+            if at >= 0:
+                mask[i] |= 1 << at
+            else:
+                foreign[i] = True
+    return mask, foreign
