@@ -182,12 +182,13 @@ def test_refused_person_years_say_why_and_the_others_settle():
 
 def test_parquet_to_parquet_in_slices_of_whole_persons_on_two_workers(tmp_path):
     import pyarrow.parquet as pq
-    from assistant.screening.parquet import person_slices, screen_parquet
+    from assistant.screening.parquet import screen_parquet, whole_persons
     visits = generate(3000, seed=5, max_visits=6)
     pq.write_table(visits, tmp_path / "visits.parquet", row_group_size=1000)
-    slices = person_slices(tmp_path / "visits.parquet", rows=700)
-    persons = visits.column("person").to_numpy()
-    assert len(slices) > 5 and all(persons[a - 1] != persons[a] for a, _ in slices[1:])  # no person cut in two
+    pieces = list(whole_persons(pq.ParquetFile(tmp_path / "visits.parquet").iter_batches(batch_size=700), rows=700))
+    assert len(pieces) > 5 and sum(p.num_rows for p in pieces) == visits.num_rows
+    ends = [(p.column("person")[0].as_py(), p.column("person")[-1].as_py()) for p in pieces]
+    assert all(last < first for (_, last), (first, _) in zip(ends, ends[1:]))  # no person cut in two
     assert screen_parquet(tmp_path / "visits.parquet", tmp_path / "out.parquet", workers=2, rows=700) == 3000
     assert pq.read_table(tmp_path / "out.parquet").equals(settle_table(visits))
 
@@ -200,3 +201,33 @@ def test_a_pack_using_what_the_compiler_does_not_know_is_left_to_the_core():
     pack.tiers[0].rules[0].groups[0].__dict__["cap_share"] = Decimal("0.1")  # a rule kind the core might learn
     with pytest.raises(UnsupportedPack, match="cap_share"):
         CompiledPack(pack)
+
+
+def test_codes_the_core_would_not_accept_are_refused_not_read_as_another():
+    """An unknown 医院等级 was once read as 乡镇卫生院; a basic_paid of −0.01 as no slip at all."""
+    visit = {"date": "2023-05-01", "kind": "inpatient", "total": 3000, "basic_paid": 1000}
+    case = {"policy": "bayannur-2023", "visits": [visit]}
+    table = table_from_cases([case, case, case, case])
+    for name, values in (("hospital_level", ["level2", "level9", "level2", "level2"]),
+                         ("location", ["local", "local", "mars", "local"])):
+        table = table.set_column(table.schema.get_field_index(name), name, pa.array(values, pa.string()))
+    paid = table.schema.get_field_index("basic_paid")
+    table = table.set_column(paid, "basic_paid", pa.array([100000, 100000, 100000, -1], pa.int64()))
+    out = settle_table(table).to_pylist()
+    assert out[0]["error"] is None and out[0]["basic"] == 100000
+    assert "医院等级" in out[1]["error"] and out[1]["basic"] is None
+    assert "就医地" in out[2]["error"]
+    assert "负数" in out[3]["error"]
+    for bad in ({"hospital_level": "level9"}, {"location": "mars"}, {"basic_paid": "-0.01"}):
+        with pytest.raises(InputError):
+            settle(dict(case, visits=[dict(visit, **bad)]))
+
+
+def test_visits_not_sorted_by_person_are_refused_in_chinese(tmp_path):
+    import pyarrow.parquet as pq
+    from assistant.screening.parquet import screen_parquet
+    visits = generate(200, seed=3)
+    backwards = visits.take(pa.array(list(range(visits.num_rows - 1, -1, -1))))
+    pq.write_table(backwards, tmp_path / "visits.parquet", row_group_size=50)
+    with pytest.raises(ValueError, match="排序"):
+        screen_parquet(tmp_path / "visits.parquet", tmp_path / "out.parquet", rows=50)

@@ -56,29 +56,41 @@ def days(column) -> tuple[np.ndarray, np.ndarray | None]:
     return _join(values, np.int64), (_join(given, bool) if any_null else None)
 
 
-def words(column) -> tuple[np.ndarray, list]:
-    """(index of each cell's word in the returned vocabulary, −1 where null; the vocabulary)."""
-    vocabulary: dict = {}
+def _dictionary(column) -> pa.ChunkedArray:
+    """The column dictionary-encoded, every chunk sharing one dictionary."""
+    column = column if isinstance(column, pa.ChunkedArray) else pa.chunked_array([column])
+    if not pa.types.is_dictionary(column.type):
+        column = pc.dictionary_encode(column)
+    return column.unify_dictionaries() if column.num_chunks > 1 else column
+
+
+def _indices(column: pa.ChunkedArray, null: int) -> np.ndarray:
     parts = []
-    for chunk in _chunks(column):
-        if not pa.types.is_dictionary(chunk.type):
-            chunk = pc.dictionary_encode(chunk)
-        known = chunk.dictionary.to_pylist()
-        remap = np.array([vocabulary.setdefault(word, len(vocabulary)) if word is not None else -1 for word in known]
-                         + [-1], np.int64)
+    for chunk in column.chunks:
         indices = chunk.indices
         if indices.null_count:
-            indices = pc.fill_null(indices, len(known))
-        parts.append(remap[indices.to_numpy(zero_copy_only=False)])
-    return _join(parts, np.int64), list(vocabulary)
+            indices = pc.fill_null(indices, null)
+        parts.append(indices.to_numpy(zero_copy_only=False))
+    return _join(parts, np.int32)
+
+
+def words(column) -> tuple[np.ndarray, list]:
+    """(index of each cell's word in the returned vocabulary, −1 where null; the vocabulary)."""
+    column = _dictionary(column)
+    vocabulary = column.chunk(0).dictionary.to_pylist() if column.num_chunks else []
+    index = _indices(column, len(vocabulary)).astype(np.int64)
+    index[index == len(vocabulary)] = -1
+    return index, vocabulary
 
 
 def coded(column, values: tuple, default: str | None) -> np.ndarray:
-    """Index of each cell in `values`; a null takes `default` (−1 when None), a word not in `values` −1."""
-    index, vocabulary = words(column)
+    """Index of each cell in `values`; a null takes `default` (−1 when None), a word not in `values` −1.
+    One lookup per distinct word, then one pass over the rows."""
+    column = _dictionary(column)
+    vocabulary = column.chunk(0).dictionary.to_pylist() if column.num_chunks else []
     lookup = np.array([values.index(w) if w in values else -1 for w in vocabulary]
                       + [values.index(default) if default is not None else -1], np.int64)
-    return lookup[index]
+    return lookup[_indices(column, len(vocabulary))]
 
 
 def lists(column) -> tuple[np.ndarray, np.ndarray, list]:

@@ -24,7 +24,7 @@ from ..checks import ABSURD_AMOUNT, MAX_VISITS
 from ..knowledge.store import packs, tier_codes
 from .compiled import DEFAULTS, INSURANCES, KINDS, LEVELS, LOCATIONS, REFERRALS, CompiledPack, compiled, supported
 from . import columns
-from .kernel import PackTables, identity_masks, in_order, person_years, settle_years, year_of
+from .kernel import PackTables, identity_masks, layout, settle_years, year_of
 
 MAX_FEN = int(ABSURD_AMOUNT * 100)  # the core's absurd amount, in fen
 AMOUNTS = ("total", "policy_scope", *tier_codes(), "out_of_pocket")
@@ -56,17 +56,24 @@ def flag_codes() -> tuple[str, ...]:
     return tuple(sorted(codes))
 
 
-def output_schema() -> pa.Schema:
-    fields = [("person", pa.int64()), ("year", pa.int32()), ("policy", pa.string()),
-              ("identity_applied", pa.string()), *[(name, pa.int64()) for name in AMOUNTS],
-              *[(f"flag_{code}", pa.bool_()) for code in flag_codes()], ("error", pa.string())]
+WORDS = ("policy", "identity_applied", "error")  # the result's text columns: a few distinct words each
+
+
+def output_schema(dictionary: bool = False) -> pa.Schema:
+    """The result's columns; with `dictionary`, its words as Arrow dictionaries (what a Parquet
+    writer stores as they are, instead of encoding every row's string again)."""
+    text = pa.dictionary(pa.int32(), pa.string()) if dictionary else pa.string()
+    fields = [("person", pa.int64()), ("year", pa.int32()), ("policy", text),
+              ("identity_applied", text), *[(name, pa.int64()) for name in AMOUNTS],
+              *[(f"flag_{code}", pa.bool_()) for code in flag_codes()], ("error", text)]
     return pa.schema(fields)
 
 
 # ---- reading the input -----------------------------------------------------------------------
 
 def _read(table: pa.Table) -> tuple[dict, np.ndarray | None]:
-    """The columns as numpy arrays, rows sorted by person, year, date, input order (None: already were)."""
+    """The columns as numpy arrays, rows sorted by person, year, date, input order (None: already were);
+    c["starts"]: the rows that open a person-year."""
     person, _ = columns.integers(table.column("person"), 0)
     day, given = columns.days(table.column("date"))
     year = year_of(day)
@@ -88,23 +95,26 @@ def _read(table: pa.Table) -> tuple[dict, np.ndarray | None]:
     c["tier_word"], c["tier_words"] = columns.words(table.column("contribution_tier"))
     c["identity_offsets"], c["identity_word"], c["identity_words"] = columns.lists(table.column("identities"))
     order = None
-    if not in_order(person, year, day):
+    ordered, starts = layout(person, year, day)
+    if not ordered:
         order = np.lexsort((np.arange(len(person)), np.where(c["date_given"], day, np.iinfo(np.int64).min), year, person))
         c = {k: (v[order] if isinstance(v, np.ndarray) and k not in ("identity_offsets", "identity_word") else v)
              for k, v in c.items()}
+        starts = layout(c["person"], c["year"], c["day"])[1]
+    c["starts"] = starts
     return c, order
 
 
 # ---- the public entry --------------------------------------------------------------------------
 
-def settle_table(table: pa.Table) -> pa.Table:
-    """Visits (INPUT_SCHEMA) → one row per person-year (output_schema()); amounts in integer fen."""
-    schema = output_schema()
+def settle_table(table: pa.Table, dictionary: bool = False) -> pa.Table:
+    """Visits (INPUT_SCHEMA) → one row per person-year (output_schema(dictionary)); amounts in integer fen."""
+    schema = output_schema(dictionary)
     if table.num_rows == 0:
         return schema.empty_table()
     c, order = _read(table)
     n = len(c["person"])
-    starts = person_years(c["person"], c["year"])
+    starts = c["starts"]
     counts = np.diff(np.append(starts, n))
     first_rows = starts if order is None else order[starts]  # input rows that open each person-year
     n_py = len(starts)
@@ -121,8 +131,9 @@ def settle_table(table: pa.Table) -> pa.Table:
         error[where] = len(messages) - 1
     settled = np.zeros(n_py, dtype=bool)
     available = packs()
-    policy_of = c["policy"][first_rows if order is None else starts]
-    for code in np.unique(policy_of):
+    policy_of = c["policy"][starts]
+    one = len(policy_of) and policy_of.min() == policy_of.max()  # the usual: one policy for the whole table
+    for code in (policy_of[:1] if one else np.unique(policy_of)):
         name = c["policies"][code] if code >= 0 else None
         every = np.flatnonzero(policy_of == code)
         pack = available.get(name) if name else None
@@ -151,32 +162,35 @@ def settle_table(table: pa.Table) -> pa.Table:
         cp = compiled(pack)
         result = _settle_pack(cp, c, starts[every], counts[every], first_rows[every])
         ok = result["error"] < 0
-        error[every] = np.where(ok, -1, result["error"] + len(messages))
+        at = slice(None) if len(every) == n_py else every
+        error[at] = np.where(ok, -1, result["error"] + len(messages))
         messages.extend(result["messages"])
-        for key in AMOUNTS:
-            out[key][every] = result[key]
-        for flag, values in result["flags"].items():
-            flags[flag][every] = values
-        identity[every] = np.where(result["identity"] > 0, result["identity"] - 1 + len(identities), -1)
+        for target, found in ((out, {key: result[key] for key in AMOUNTS}), (flags, result["flags"])):
+            for key, values in found.items():
+                if len(every) == n_py:
+                    target[key] = values   # one pack for all (the usual): the pack's arrays are the result
+                else:
+                    target[key][every] = values
+        identity[at] = np.where(result["identity"] > 0, result["identity"] - 1 + len(identities), -1)
         identities.extend(cp.identity_order)
         settled[every[ok]] = True
     unsettled = None if settled.all() else ~settled
-    policy = pa.DictionaryArray.from_arrays(pa.array(policy_of, mask=policy_of < 0),
-                                            pa.array(c["policies"] or [""], pa.string())).cast(pa.string())
     result_columns = {"person": pa.array(c["person"][starts]), "year": pa.array(c["year"][starts].astype(np.int32)),
-                      "policy": policy, "identity_applied": _words(identity, identities)}
+                      "policy": _words(policy_of, c["policies"], dictionary),
+                      "identity_applied": _words(identity, identities, dictionary)}
     for key in AMOUNTS:
         result_columns[key] = pa.array(out[key], mask=unsettled)
     for code in codes:
         result_columns[f"flag_{code}"] = pa.array(flags[code] & settled, mask=unsettled)
-    result_columns["error"] = _words(error, messages)
+    result_columns["error"] = _words(error, messages, dictionary)
     return pa.table(result_columns, schema=schema)
 
 
-def _words(index: np.ndarray, words: list[str]) -> pa.Array:
+def _words(index: np.ndarray, words: list[str], dictionary: bool) -> pa.Array:
     """Strings from indices into a list (−1 = null), built in Arrow rather than as Python objects."""
-    dictionary = pa.array(words or [""], pa.string())
-    return pa.DictionaryArray.from_arrays(pa.array(index, mask=index < 0), dictionary).cast(pa.string())
+    index = index.astype(np.int32)
+    array = pa.DictionaryArray.from_arrays(pa.array(index, mask=index < 0), pa.array(words or [""], pa.string()))
+    return array if dictionary else array.cast(pa.string())
 
 
 # ---- one pack --------------------------------------------------------------------------------

@@ -97,43 +97,25 @@ def _half_up(numerator, den):
     return (2 * numerator + den) // (2 * den)
 
 
-@njit(cache=True, nogil=True)
-def person_years(person, year):
-    """Indices of the rows that open a person-year (rows sorted by person, then date)."""
-    n = len(person)
-    opens = np.empty(n, np.int64)
-    m = 0
-    for r in range(n):
-        if r == 0 or person[r] != person[r - 1] or year[r] != year[r - 1]:
-            opens[m] = r
-            m += 1
-    return opens[:m]
+@njit(inline="always")
+def _refused(r, kind, ins, level, loc, ref, date_given, day, today, total, ooc, cat_b, paid, paid_given, income,
+             rural, max_fen, epoch, scope):
+    """Whether the core refuses this visit, branch-free (the usual answer, no, costs almost nothing);
+    `_reason` says why."""
+    return ((kind[r] < 0) | (level[r] < 0) | (loc[r] < 0) | (ref[r] < 0) | (ins[r] < 0) | (not date_given[r])
+            | (total[r] <= 0) | (day[r] > today) | ((loc[r] != LOCAL) & (ref[r] == NOT_NEEDED))
+            | (income[r] == 0) | (rural[r] == 0) | (ooc[r] < 0) | (cat_b[r] < 0) | (paid_given[r] & (paid[r] < 0))
+            | (total[r] > max_fen) | (ooc[r] > max_fen) | (cat_b[r] > max_fen) | (paid[r] > max_fen)
+            | (ooc[r] + cat_b[r] > total[r]) | (paid[r] > total[r] - ooc[r]) | (epoch[r] < 0) | (paid[r] > scope[r]))
 
 
-@njit(cache=True, nogil=True)  # a call (inlined, this loop ran three times slower inside the kernel)
-def _check(first, count, kind, ins, level, loc, ref, date_given, day, today, total, ooc, cat_b, paid,
-           paid_given, income, rural, max_fen, epoch, scope):
-    """The first thing the core refuses in this person-year, as the index of its message in
-    `engine.refusals`; −1 none. The usual answer (nothing to refuse) comes from one branch-free pass."""
-    anything = False
-    for r in range(first, first + count):
-        anything |= ((kind[r] < 0) | (level[r] < 0) | (loc[r] < 0) | (ref[r] < 0) | (ins[r] < 0) | (not date_given[r])
-                     | (total[r] <= 0) | (day[r] > today) | ((loc[r] != LOCAL) & (ref[r] == NOT_NEEDED))
-                     | (income[r] == 0) | (rural[r] == 0) | (ooc[r] < 0) | (cat_b[r] < 0) | (paid_given[r] & (paid[r] < 0))
-                     | (total[r] > max_fen) | (ooc[r] > max_fen) | (cat_b[r] > max_fen) | (paid[r] > max_fen)
-                     | (ooc[r] + cat_b[r] > total[r]) | (paid[r] > total[r] - ooc[r]) | (epoch[r] < 0)
-                     | (paid[r] > scope[r]))
-    if count > MAX_VISITS:
-        return 0
-    if not anything:
-        return -1
-    return _reason(first, count, kind, ins, level, loc, ref, date_given, day, today, total, ooc, cat_b, paid,
-                   paid_given, income, rural, max_fen, epoch, scope)
-
-
-@njit(cache=True, nogil=True)  # kept out of line: beside the pass above it makes that pass six times slower
+@njit(cache=True, nogil=True)  # kept out of line: inlined, it slowed the usual path threefold
 def _reason(first, count, kind, ins, level, loc, ref, date_given, day, today, total, ooc, cat_b, paid,
             paid_given, income, rural, max_fen, epoch, scope):
+    """The first thing the core refuses in this person-year, as the index of its message in
+    `engine.refusals`, in the order the core checks."""
+    if count > MAX_VISITS:
+        return 0
     worst = 99
     for r in range(first, first + count):
         if kind[r] < 0:
@@ -174,7 +156,7 @@ def _reason(first, count, kind, ins, level, loc, ref, date_given, day, today, to
     return worst
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")  # no zero test before each division: den > 0
 def settle_years(starts, counts, id_mask, foreign, contribution,
                  kind, ins, level, loc, ref, date_given, day, today, total, ooc, cat_b, paid, paid_given,
                  catalog_given, income, rural, max_fen,
@@ -212,6 +194,7 @@ def settle_years(starts, counts, id_mask, foreign, contribution,
         rows = range(first, first + counts[i])
         py_total = 0
         py_scope = 0
+        anything = False
         for r in rows:
             e = -1
             if date_given[r] and epoch_days[0] <= day[r] < epoch_days[n_epochs]:
@@ -225,10 +208,11 @@ def settle_years(starts, counts, id_mask, foreign, contribution,
             stat[r, 1] = rural[r] if rural[r] >= 0 else statistics[ye, 1]
             py_total += total[r]
             py_scope += scope[r]
-        bad = _check(first, counts[i], kind, ins, level, loc, ref, date_given, day, today, total, ooc, cat_b,
-                     paid, paid_given, income, rural, max_fen, epoch, scope)
-        if bad >= 0:
-            error[i] = bad
+            anything |= _refused(r, kind, ins, level, loc, ref, date_given, day, today, total, ooc, cat_b, paid,
+                                 paid_given, income, rural, max_fen, epoch, scope)
+        if anything or counts[i] > MAX_VISITS:
+            error[i] = _reason(first, counts[i], kind, ins, level, loc, ref, date_given, day, today, total, ooc,
+                               cat_b, paid, paid_given, income, rural, max_fen, epoch, scope)
             continue
         # 基本医保 (basic.basic_payment) does not depend on the identity: once per visit, in order.
         # A visit with no rule pays 0 unless the slip says.
@@ -360,30 +344,58 @@ def settle_years(starts, counts, id_mask, foreign, contribution,
     return amounts, chosen, bits, error
 
 
+@njit(inline="always")
+def _civil_year(day):
+    """Calendar year of a day counted from 1970-01-01 (the proleptic Gregorian calendar)."""
+    z = day + 719468                 # days from 0000-03-01
+    era = z // 146097                # floor division: the 400-year era, also before 0000
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    month_from_march = (5 * doy + 2) // 153
+    return yoe + era * 400 + (1 if month_from_march >= 10 else 0)
+
+
+@njit(inline="always")
+def _january_first(year):
+    """Days from 1970-01-01 to the first of January of `year`."""
+    y = year - 1                     # January counts in the year before, from 1 March
+    era = y // 400
+    yoe = y - era * 400
+    return era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + 306 - 719468
+
+
 @njit(cache=True, nogil=True)
 def year_of(day):
-    """Calendar year of each day counted from 1970-01-01 (the proleptic Gregorian calendar)."""
+    """Calendar year of each day counted from 1970-01-01."""
     out = np.empty(len(day), np.int64)
+    low, high, year = 1, 0, 0        # the last year found and its days [low, high): most rows share it
     for n in range(len(day)):
-        z = day[n] + 719468          # days from 0000-03-01
-        era = z // 146097            # floor division: the 400-year era, also before 0000
-        doe = z - era * 146097
-        yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-        doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-        month_from_march = (5 * doy + 2) // 153
-        out[n] = yoe + era * 400 + (1 if month_from_march >= 10 else 0)
+        d = day[n]
+        if not (low <= d < high):
+            year = _civil_year(d)
+            low, high = _january_first(year), _january_first(year + 1)
+        out[n] = year
     return out
 
 
 @njit(cache=True, nogil=True)
-def in_order(person, year, day):
-    """Whether the rows are sorted by person, year and date already."""
-    for r in range(1, len(person)):
-        if person[r] < person[r - 1]:
-            return False
-        if person[r] == person[r - 1] and (year[r] < year[r - 1] or (year[r] == year[r - 1] and day[r] < day[r - 1])):
-            return False
-    return True
+def layout(person, year, day):
+    """(whether the rows are sorted by person, year and date; the rows that open a person-year,
+    meaningful when they are sorted)."""
+    n = len(person)
+    opens = np.empty(n, np.int64)
+    m = 0
+    ordered = True
+    for r in range(n):
+        if r == 0 or person[r] != person[r - 1] or year[r] != year[r - 1]:
+            opens[m] = r
+            m += 1
+            if r and (person[r] < person[r - 1] or (person[r] == person[r - 1] and year[r] < year[r - 1])):
+                ordered = False
+        elif day[r] < day[r - 1]:
+            ordered = False
+    return ordered, opens[:m]
 
 
 @njit(cache=True, nogil=True)
