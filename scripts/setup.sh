@@ -28,3 +28,6 @@ fi
 # Bytecode for the project itself, so each start does not recompile it (some environments set
 # PYTHONDONTWRITEBYTECODE, which stops Python from caching it on import).
 .venv/bin/python -m compileall -q assistant views app.py >/dev/null || true
+# The screening kernel's machine code (numba caches it beside the source), so the first screening
+# of a roster does not wait several seconds for the compiler.
+.venv/bin/python -c "from assistant.screening.engine import warm; warm()" || true

@@ -1,17 +1,11 @@
 """The columnar engine: a table of visits in integer fen → one row per person-year, the same fen as `settle`.
 
-How it stays exact. The explained core settles one case visit by visit, carrying a small state
-(起付线 used, what basic has paid against each limit, each later tier's accumulated base and what
-it has paid). Here every person-year is settled under each identity it may claim (就高不就低: a
-"candidate" per identity held, plus ordinary), and the candidates are laid out so that the k-th
-visit of every candidate that has one forms one contiguous slice (candidates sorted by their
-number of visits, longest first; rows in visit-rank order). One numpy step per visit rank then
-applies exactly the core's recurrence to all candidates at once, in the same order, with the same
-rounding (ROUND_HALF_UP in integers over the pack's common denominator). A year with 4 visits
-takes 4 vector steps, however many people there are; no person is ever looked at alone.
-
-Everything that does not depend on the order of visits (policy scope, which rule and group, the
-schedule's 起付线, bands and limit, the conditions) is looked up once for all rows beforehand.
+The columns are read into numpy arrays (words through their dictionaries, each distinct word looked
+up once), the rows are put in the core's order (person, year, date, then input order) when they are
+not already, and each pack's person-years are settled by the compiled kernel (`kernel.py`), which
+runs the core's recurrence visit by visit from the pack's compiled tables (`compiled.py`). Packs the
+compiler does not know (an outcome guarantee, as naiman-2019's) are settled by the explained core,
+person-year by person-year (`fallback.py`), so every row is the core's fen.
 """
 from __future__ import annotations
 
@@ -74,8 +68,9 @@ def output_schema(dictionary: bool = False) -> pa.Schema:
 def _read(table: pa.Table) -> tuple[dict, np.ndarray | None]:
     """The columns as numpy arrays, rows sorted by person, year, date, input order (None: already were);
     c["starts"]: the rows that open a person-year."""
-    person, _ = columns.integers(table.column("person"), 0)
+    person = _frozen(columns.integers(table.column("person"), 0)[0])
     day, given = columns.days(table.column("date"))
+    day = _frozen(day)
     year = year_of(day)
     c = {"person": person, "year": year, "day": day,
          "date_given": np.ones(len(day), bool) if given is None else given}
@@ -100,7 +95,7 @@ def _read(table: pa.Table) -> tuple[dict, np.ndarray | None]:
         order = np.lexsort((np.arange(len(person)), np.where(c["date_given"], day, np.iinfo(np.int64).min), year, person))
         c = {k: (v[order] if isinstance(v, np.ndarray) and k not in ("identity_offsets", "identity_word") else v)
              for k, v in c.items()}
-        starts = layout(c["person"], c["year"], c["day"])[1]
+        starts = layout(_frozen(c["person"]), c["year"], _frozen(c["day"]))[1]
     c["starts"] = starts
     return c, order
 
@@ -235,6 +230,14 @@ def _contribution(cp: CompiledPack, c: dict, rows: np.ndarray) -> np.ndarray:
     return lookup[c["tier_word"][rows]]
 
 
+def _frozen(array: np.ndarray) -> np.ndarray:
+    """A read-only view: the kernel sees every input column as the same type (Arrow's buffers are
+    read-only, numpy's own arrays not), so it is compiled once rather than once per mixture."""
+    view = np.ascontiguousarray(array).view()
+    view.flags.writeable = False
+    return view
+
+
 def _settle_pack(cp: CompiledPack, c: dict, starts: np.ndarray, counts: np.ndarray, first_rows: np.ndarray) -> dict:
     tables = cp.__dict__.get("_kernel_tables")
     if tables is None:
@@ -244,11 +247,13 @@ def _settle_pack(cp: CompiledPack, c: dict, starts: np.ndarray, counts: np.ndarr
                                    _word_lookup(c["identity_words"], cp.identity_order)[:-1])
     contribution = _contribution(cp, c, starts)
     today = int(np.datetime64(dt.date.today(), "D").astype(np.int64))
+    rows = [_frozen(c[name]) for name in ("kind", "insurance", "hospital_level", "location", "referral", "date_given",
+                                          "day")]
     amounts, chosen, bits, error = settle_years(
-        starts, counts, mask, foreign, contribution,
-        c["kind"], c["insurance"], c["hospital_level"], c["location"], c["referral"], c["date_given"], c["day"],
-        today, c["total"], c["out_of_catalog"], c["category_b"], c["basic_paid"], c["slip_given"],
-        c["catalog_given"], c["per_capita_income"], c["rural_per_capita_income"], MAX_FEN, *tables.args())
+        _frozen(starts), _frozen(counts), _frozen(mask), _frozen(foreign), _frozen(contribution), *rows,
+        today, *[_frozen(c[name]) for name in ("total", "out_of_catalog", "category_b", "basic_paid", "slip_given",
+                                                 "catalog_given", "per_capita_income", "rural_per_capita_income")],
+        MAX_FEN, *tables.args())
     bad = error >= 0
     n_py = len(starts)
     result = {"total": amounts[0], "policy_scope": amounts[1], "basic": amounts[2], "out_of_pocket": amounts[-1]}
@@ -263,3 +268,10 @@ def _settle_pack(cp: CompiledPack, c: dict, starts: np.ndarray, counts: np.ndarr
         for name in AMOUNTS:
             result[name] = np.where(bad, 0, result[name])
     return result
+
+
+def warm() -> None:
+    """Compile the kernel (numba keeps the machine code beside the source), so a first screening
+    does not wait for it: set-up calls this once."""
+    from .synthetic import generate
+    settle_table(generate(20, seed=1, invalid_share=0.2))

@@ -47,6 +47,7 @@ def tune_allocator() -> None:
         libc = ctypes.CDLL("libc.so.6")
         libc.mallopt(-3, 1 << 30)  # M_MMAP_THRESHOLD
         libc.mallopt(-1, 1 << 30)  # M_TRIM_THRESHOLD
+        libc.mallopt(-8, 2)        # M_ARENA_MAX: the threads share two pools, so what one frees another reuses
     except (OSError, AttributeError):
         pass
     try:
