@@ -83,23 +83,38 @@ def words(column) -> tuple[np.ndarray, list]:
     return index, vocabulary
 
 
-def coded(column, values: tuple, default: str | None) -> np.ndarray:
-    """Index of each cell in `values`; a null takes `default` (−1 when None), a word not in `values` −1.
-    One lookup per distinct word, then one pass over the rows."""
+def coded(column, values: tuple, default: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """(each cell's index into a lookup, the lookup: position in `values` of each distinct word, −1
+    for a word not in `values`, and last the position of `default` for a null, −1 when None).
+    The kernel applies the lookup as it reads each row, so the rows are passed over once."""
     column = _dictionary(column)
     vocabulary = column.chunk(0).dictionary.to_pylist() if column.num_chunks else []
     lookup = np.array([values.index(w) if w in values else -1 for w in vocabulary]
                       + [values.index(default) if default is not None else -1], np.int64)
-    return lookup[_indices(column, len(vocabulary))]
+    return _indices(column, len(vocabulary)), lookup
 
 
-def lists(column) -> tuple[np.ndarray, np.ndarray, list]:
-    """A list<string> column: (offsets into the values per row, each value's word index, the vocabulary).
-    A null list has no values."""
+def lists(column) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A list<string> column as Arrow holds it: (each row's first and past-last value, each value's
+    first and past-last byte, the bytes, which values are not null). Nothing is copied or hashed
+    for the rows nobody reads (only a person-year's first row is). A null list has no values."""
     parts = _chunks(column)
     array = parts[0] if len(parts) == 1 else pa.concat_arrays(parts)
     if len(array) and array.null_count:
         array = pc.if_else(array.is_valid(), array, pa.scalar([], array.type))
-    offsets = array.offsets.to_numpy().astype(np.int64)
-    index, vocabulary = words(array.values) if len(array.values) else (np.zeros(0, np.int64), [])
-    return offsets, index, vocabulary
+    offsets = array.offsets.to_numpy()
+    values = array.values
+    if not pa.types.is_string(values.type):
+        values = values.cast(pa.string())
+    _, value_offsets, data = values.buffers()
+    starts = np.frombuffer(value_offsets, np.int32)[values.offset:values.offset + len(values) + 1]
+    text = np.frombuffer(data, np.uint8) if data is not None and data.size else np.zeros(1, np.uint8)
+    valid = np.ones(len(values), bool) if values.null_count == 0 else values.is_valid().to_numpy(zero_copy_only=False)
+    return offsets, starts, text, valid
+
+
+def encoded(words) -> tuple[np.ndarray, np.ndarray]:
+    """Words as (their UTF-8 bytes end to end, where each starts and ends): what `lists` compares with."""
+    raw = [w.encode("utf-8") for w in words]
+    return (np.frombuffer(b"".join(raw) or b"\0", np.uint8).copy(),
+            np.cumsum([0] + [len(r) for r in raw]).astype(np.int64))

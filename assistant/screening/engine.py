@@ -50,7 +50,8 @@ def flag_codes() -> tuple[str, ...]:
     return tuple(sorted(codes))
 
 
-WORDS = ("policy", "identity_applied", "error")  # the result's text columns: a few distinct words each
+WORDS = ("policy", "identity_applied", "error")
+CODED = ("kind", "insurance", "hospital_level", "location", "referral")  # read as codes through a lookup  # the result's text columns: a few distinct words each
 
 
 def output_schema(dictionary: bool = False) -> pa.Schema:
@@ -72,12 +73,12 @@ def _read(table: pa.Table) -> tuple[dict, np.ndarray | None]:
     day, given = columns.days(table.column("date"))
     day = _frozen(day)
     year = year_of(day)
-    c = {"person": person, "year": year, "day": day,
+    c = {"person": person, "year": year, "day": day, "lookups": {},
          "date_given": np.ones(len(day), bool) if given is None else given}
     for name, values, default in (("kind", KINDS, None), ("hospital_level", LEVELS, "hospital_level"),
                                   ("location", LOCATIONS, "location"), ("referral", REFERRALS, "referral"),
                                   ("insurance", INSURANCES, "insurance")):
-        c[name] = columns.coded(table.column(name), values, DEFAULTS.get(default))
+        c[name], c["lookups"][name] = columns.coded(table.column(name), values, DEFAULTS.get(default))
     c["total"], _ = columns.integers(table.column("total"), -1)
     c["category_b"], _ = columns.integers(table.column("category_b"), 0)
     c["out_of_catalog"], given = columns.integers(table.column("out_of_catalog"), 0)
@@ -88,12 +89,12 @@ def _read(table: pa.Table) -> tuple[dict, np.ndarray | None]:
     c["rural_per_capita_income"], _ = columns.integers(table.column("rural_per_capita_income"), -1)
     c["policy"], c["policies"] = columns.words(table.column("policy"))
     c["tier_word"], c["tier_words"] = columns.words(table.column("contribution_tier"))
-    c["identity_offsets"], c["identity_word"], c["identity_words"] = columns.lists(table.column("identities"))
+    c["identities"] = columns.lists(table.column("identities"))  # per input row: not reordered below
     order = None
     ordered, starts = layout(person, year, day)
     if not ordered:
         order = np.lexsort((np.arange(len(person)), np.where(c["date_given"], day, np.iinfo(np.int64).min), year, person))
-        c = {k: (v[order] if isinstance(v, np.ndarray) and k not in ("identity_offsets", "identity_word") else v)
+        c = {k: (v[order] if isinstance(v, np.ndarray) and k != "identities" else v)
              for k, v in c.items()}
         starts = layout(_frozen(c["person"]), c["year"], _frozen(c["day"]))[1]
     c["starts"] = starts
@@ -243,12 +244,11 @@ def _settle_pack(cp: CompiledPack, c: dict, starts: np.ndarray, counts: np.ndarr
     if tables is None:
         tables = cp.__dict__["_kernel_tables"] = PackTables(cp)
     # identities and 缴费档次 are read from the person-year's first visit as given (the input's row)
-    mask, foreign = identity_masks(first_rows, c["identity_offsets"], c["identity_word"],
-                                   _word_lookup(c["identity_words"], cp.identity_order)[:-1])
+    mask, foreign = identity_masks(first_rows, *c["identities"], *columns.encoded(cp.identity_order))
     contribution = _contribution(cp, c, starts)
     today = int(np.datetime64(dt.date.today(), "D").astype(np.int64))
-    rows = [_frozen(c[name]) for name in ("kind", "insurance", "hospital_level", "location", "referral", "date_given",
-                                          "day")]
+    rows = [part for name in CODED for part in (_frozen(c[name]), c["lookups"][name])]
+    rows += [_frozen(c["date_given"]), _frozen(c["day"])]
     amounts, chosen, bits, error = settle_years(
         _frozen(starts), _frozen(counts), _frozen(mask), _frozen(foreign), _frozen(contribution), *rows,
         today, *[_frozen(c[name]) for name in ("total", "out_of_catalog", "category_b", "basic_paid", "slip_given",

@@ -158,7 +158,7 @@ def _reason(first, count, kind, ins, level, loc, ref, date_given, day, today, to
 
 @njit(cache=True, nogil=True, error_model="numpy")  # no zero test before each division: den > 0
 def settle_years(starts, counts, id_mask, foreign, contribution,
-                 kind, ins, level, loc, ref, date_given, day, today, total, ooc, cat_b, paid, paid_given,
+                 kind_at, kind_of, ins_at, ins_of, level_at, level_of, loc_at, loc_of, ref_at, ref_of, date_given, day, today, total, ooc, cat_b, paid, paid_given,
                  catalog_given, income, rural, max_fen,
                  den, n_id, epoch_days, category_b, statistics, n_contribution,
                  basic, n_keys, n_groups, n_tiers, n_slots, sid, dummy, fixed, share, statistic, limit, limit_scaled,
@@ -175,7 +175,13 @@ def settle_years(starts, counts, id_mask, foreign, contribution,
     chosen = np.zeros(n_py, np.int64)
     bits = np.zeros(n_py, np.int64)
     error = np.full(n_py, -1, np.int64)
-    n_rows = len(kind)
+    n_rows = len(kind_at)
+    # per row: the codes, each read through its lookup (the input's dictionary → KINDS, LEVELS, …)
+    kind = np.empty(n_rows, np.int64)
+    ins = np.empty(n_rows, np.int64)
+    level = np.empty(n_rows, np.int64)
+    loc = np.empty(n_rows, np.int64)
+    ref = np.empty(n_rows, np.int64)
     # per row: epoch (−1 outside the pack), policy scope, the statistics the case gave or the pack's
     epoch = np.empty(n_rows, np.int64)
     scope = np.empty(n_rows, np.int64)
@@ -196,6 +202,8 @@ def settle_years(starts, counts, id_mask, foreign, contribution,
         py_scope = 0
         anything = False
         for r in rows:
+            kind[r], ins[r], level[r] = kind_of[kind_at[r]], ins_of[ins_at[r]], level_of[level_at[r]]
+            loc[r], ref[r] = loc_of[loc_at[r]], ref_of[ref_at[r]]
             e = -1
             if date_given[r] and epoch_days[0] <= day[r] < epoch_days[n_epochs]:
                 e = 0
@@ -399,20 +407,35 @@ def layout(person, year, day):
 
 
 @njit(cache=True, nogil=True)
-def identity_masks(starts, offsets, value_index, lookup):
-    """Per person-year, from the identities listed on its first row: (bits of the pack's identities
-    held, whether some listed identity is not the pack's). lookup[word] = position in the pack's
-    order or −1; a null word is not the pack's either."""
-    n = len(starts)
+def identity_masks(rows, list_offsets, value_offsets, text, valid, words, word_offsets):
+    """Per person-year, from the identities listed on its first row (`rows`): (bits of the pack's
+    identities held, whether some listed identity is not the pack's). Each listed value is compared
+    byte by byte with the pack's identity codes (`words`, in the pack's order); a null value is not
+    the pack's either."""
+    n = len(rows)
     mask = np.zeros(n, np.int64)
     foreign = np.zeros(n, np.bool_)
+    n_words = len(word_offsets) - 1
     for i in range(n):
-        row = starts[i]
-        for j in range(offsets[row], offsets[row + 1]):
-            w = value_index[j]
-            at = lookup[w] if w >= 0 else -1
-            if at >= 0:
-                mask[i] |= 1 << at
+        row = rows[i]
+        for j in range(list_offsets[row], list_offsets[row + 1]):
+            found = -1
+            if valid[j]:
+                a, b = value_offsets[j], value_offsets[j + 1]
+                for w in range(n_words):
+                    wa, wb = word_offsets[w], word_offsets[w + 1]
+                    if wb - wa != b - a:
+                        continue
+                    same = True
+                    for k in range(b - a):
+                        if text[a + k] != words[wa + k]:
+                            same = False
+                            break
+                    if same:
+                        found = w
+                        break
+            if found >= 0:
+                mask[i] |= 1 << found
             else:
                 foreign[i] = True
     return mask, foreign
