@@ -99,7 +99,8 @@ def whole_persons(batches, rows: int = SLICE_ROWS):
 def screen_parquet(source, target, workers: int | None = None, rows: int = SLICE_ROWS) -> int:
     """Settle every person-year of `source` into `target`; returns the number of person-years."""
     workers = workers or os.cpu_count() or 1
-    file = pq.ParquetFile(source, read_dictionary=_dictionaries(source, lists=False))
+    # pre_buffer off: Arrow would otherwise hold whole row groups' bytes ahead (1.3 GiB instead of 0.9 at 10M)
+    file = pq.ParquetFile(source, read_dictionary=_dictionaries(source, lists=False), pre_buffer=False)
     collecting = gc.isenabled()
     gc.disable()  # the engine makes few Python objects; a collection pass over them all is wasted time
     try:
