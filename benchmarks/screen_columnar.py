@@ -117,7 +117,7 @@ def run_calculation(visits: Path, workers: int) -> dict:
 
     from assistant.screening import settle_table
     from assistant.screening.parquet import SLICE_ROWS, _dictionaries, whole_persons
-    file = pq.ParquetFile(visits, read_dictionary=_dictionaries(visits, lists=False))
+    file = pq.ParquetFile(visits, read_dictionary=_dictionaries(visits))
     pieces = list(whole_persons(file.iter_batches(batch_size=SLICE_ROWS)))
     start, cpu = time.perf_counter(), _cpu()
     with ThreadPoolExecutor(workers) as pool:

@@ -231,3 +231,18 @@ def test_visits_not_sorted_by_person_are_refused_in_chinese(tmp_path):
     pq.write_table(backwards, tmp_path / "visits.parquet", row_group_size=50)
     with pytest.raises(ValueError, match="排序"):
         screen_parquet(tmp_path / "visits.parquet", tmp_path / "out.parquet", rows=50)
+
+
+def test_the_screening_command_says_in_chinese_what_is_wrong_with_its_file(tmp_path, capsys):
+    import pyarrow.parquet as pq
+    from assistant.screening.__main__ import main
+    visits = generate(50, seed=4)
+    pq.write_table(visits.take(pa.array(list(range(visits.num_rows - 1, -1, -1)))), tmp_path / "unsorted.parquet")
+    (tmp_path / "text.parquet").write_text("not parquet", encoding="utf-8")
+    assert main([str(tmp_path / "unsorted.parquet"), str(tmp_path / "out.parquet")]) == 2
+    assert "排序" in capsys.readouterr().err
+    assert main([str(tmp_path / "text.parquet"), str(tmp_path / "out.parquet")]) == 2
+    assert "Parquet 文件" in capsys.readouterr().err
+    pq.write_table(visits, tmp_path / "sorted.parquet")
+    assert main([str(tmp_path / "sorted.parquet"), str(tmp_path / "out.parquet")]) == 0
+    assert pq.read_table(tmp_path / "out.parquet").equals(settle_table(visits))

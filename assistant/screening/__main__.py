@@ -14,7 +14,7 @@ def main(argv=None) -> int:
     parser.add_argument("visits")
     parser.add_argument("out")
     parser.add_argument("--engine", choices=("columnar", "spark"), default="columnar")
-    parser.add_argument("--workers", type=int, default=None, help="processes (columnar)")
+    parser.add_argument("--workers", type=int, default=None, help="threads settling at once (columnar; default: one per core)")
     parser.add_argument("--partitions", type=int, default=None, help="partitions of persons (spark)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
@@ -27,8 +27,15 @@ def main(argv=None) -> int:
             from .parquet import screen_parquet
             count = screen_parquet(args.visits, args.out, workers=args.workers)
             sys.stderr.write(f"{count} 人年已计算，写入 {args.out}（{time.perf_counter() - started:.1f} 秒）\n")
-    except (OSError, ValueError) as error:
+    except OSError as error:
         sys.stderr.write(f"无法读取或写入文件：{error}\n")
+        return 2
+    except ValueError as error:
+        import pyarrow as pa
+        if isinstance(error, pa.ArrowException):  # not Parquet, cut short, or columns of another type
+            sys.stderr.write(f"无法读取“{args.visits}”：请确认它是完整的 Parquet 文件，列见 docs/SPARK.md（{error}）\n")
+        else:  # visits not sorted by person: the message says what to do
+            sys.stderr.write(f"无法计算：{error}\n")
         return 2
     return 0
 

@@ -23,8 +23,6 @@ from .engine import INPUT_SCHEMA, WORDS, output_schema, settle_table
 SLICE_ROWS = 262_144  # visits settled together: large enough to amortise a batch, small enough to share out
 TEXT = [f.name for f in INPUT_SCHEMA if pa.types.is_string(f.type)]
 UNSORTED = "就诊记录须按人员编号（person）排序，请先排序（例如 Spark，或 pyarrow 的 sort_by('person')）。"
-LISTS = ["identities.list.element"]  # the identity words inside the lists (whole-file reads only: Arrow's
-                                     # batch reader cannot give a dictionary inside a list)
 
 
 def _write_options() -> dict:
@@ -62,9 +60,10 @@ def read_visits(path) -> pa.Table:
     return pq.read_table(path, read_dictionary=_dictionaries(path))
 
 
-def _dictionaries(path, lists: bool = True) -> list[str]:
+def _dictionaries(path) -> list[str]:
+    """The text columns, read as dictionaries (the identities inside their lists are compared as bytes)."""
     names = pq.read_schema(path).names
-    return [n for n in TEXT if n in names] + (LISTS if lists and "identities" in names else [])
+    return [n for n in TEXT if n in names]
 
 
 def whole_persons(batches, rows: int = SLICE_ROWS):
@@ -100,7 +99,7 @@ def screen_parquet(source, target, workers: int | None = None, rows: int = SLICE
     """Settle every person-year of `source` into `target`; returns the number of person-years."""
     workers = workers or os.cpu_count() or 1
     # pre_buffer off: Arrow would otherwise hold whole row groups' bytes ahead (1.3 GiB instead of 0.9 at 10M)
-    file = pq.ParquetFile(source, read_dictionary=_dictionaries(source, lists=False), pre_buffer=False)
+    file = pq.ParquetFile(source, read_dictionary=_dictionaries(source), pre_buffer=False)
     collecting = gc.isenabled()
     gc.disable()  # the engine makes few Python objects; a collection pass over them all is wasted time
     try:
