@@ -102,7 +102,7 @@ def run_engine(visits: Path, out: Path, workers: int) -> dict:
     start, cpu = time.perf_counter(), _cpu()
     n = screen_parquet(visits, out, workers=workers)
     seconds, cpu = time.perf_counter() - start, _cpu() - cpu
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    own = _peak_kib()
     calculation = run_calculation(visits, workers)
     return {"person_years": n, "seconds": seconds, "rate": n / seconds, "cpu_seconds": cpu, "cpu_rate": n / cpu,
             "peak_mib": own / 1024, **calculation}
@@ -124,6 +124,16 @@ def run_calculation(visits: Path, workers: int) -> dict:
         n = sum(table.num_rows for table in pool.map(lambda piece: settle_table(piece, True), pieces))
     seconds, cpu = time.perf_counter() - start, _cpu() - cpu
     return {"calculation_seconds": seconds, "calculation_rate": n / seconds, "calculation_cpu_rate": n / cpu}
+
+
+def _peak_kib() -> int:
+    """This process's peak resident memory since it started its own program (VmHWM): getrusage's
+    ru_maxrss would also count the parent's peak before exec — here the generator's."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def _cpu() -> float:
