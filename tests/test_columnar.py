@@ -185,7 +185,7 @@ def test_parquet_to_parquet_in_slices_of_whole_persons_on_two_workers(tmp_path):
     from assistant.screening.parquet import screen_parquet, whole_persons
     visits = generate(3000, seed=5, max_visits=6)
     pq.write_table(visits, tmp_path / "visits.parquet", row_group_size=1000)
-    pieces = list(whole_persons(pq.ParquetFile(tmp_path / "visits.parquet").iter_batches(batch_size=700), rows=700))
+    pieces = list(whole_persons(pq.ParquetFile(tmp_path / "visits.parquet").iter_batches(batch_size=700)))
     assert len(pieces) > 5 and sum(p.num_rows for p in pieces) == visits.num_rows
     ends = [(p.column("person")[0].as_py(), p.column("person")[-1].as_py()) for p in pieces]
     assert all(last < first for (_, last), (first, _) in zip(ends, ends[1:]))  # no person cut in two

@@ -75,12 +75,11 @@ def _indices(column: pa.ChunkedArray, null: int) -> np.ndarray:
 
 
 def words(column) -> tuple[np.ndarray, list]:
-    """(index of each cell's word in the returned vocabulary, −1 where null; the vocabulary)."""
+    """(index of each cell's word in the returned vocabulary — len(vocabulary) where null —, the
+    vocabulary). The indices are Arrow's own when the column is one dictionary (no copy)."""
     column = _dictionary(column)
     vocabulary = column.chunk(0).dictionary.to_pylist() if column.num_chunks else []
-    index = _indices(column, len(vocabulary)).astype(np.int64)
-    index[index == len(vocabulary)] = -1
-    return index, vocabulary
+    return _indices(column, len(vocabulary)), vocabulary
 
 
 def coded(column, values: tuple, default: str | None) -> tuple[np.ndarray, np.ndarray]:

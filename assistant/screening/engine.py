@@ -127,7 +127,8 @@ def settle_table(table: pa.Table, dictionary: bool = False) -> pa.Table:
         error[where] = len(messages) - 1
     settled = np.zeros(n_py, dtype=bool)
     available = packs()
-    policy_of = c["policy"][starts]
+    policy_of = c["policy"][starts].astype(np.int64)
+    policy_of[policy_of == len(c["policies"])] = -1   # no policy given
     one = len(policy_of) and policy_of.min() == policy_of.max()  # the usual: one policy for the whole table
     for code in (policy_of[:1] if one else np.unique(policy_of)):
         name = c["policies"][code] if code >= 0 else None

@@ -66,13 +66,13 @@ def _dictionaries(path) -> list[str]:
     return [n for n in TEXT if n in names]
 
 
-def whole_persons(batches, rows: int = SLICE_ROWS):
-    """Tables of whole persons from record batches sorted by person: each ends before the last
-    person of what has been read so far, whose visits may go on in the next batch.
-    ValueError (in Chinese) when the persons are not sorted."""
-    held: list = []
-    held_rows = 0
-    last = None
+def whole_persons(batches):
+    """Tables of whole persons, in order, from record batches sorted by person. Each batch gives
+    the persons it holds whole as one piece, without copying; a person whose visits run on from one
+    batch into the next is a small piece of its own. ValueError (in Chinese) when the persons are
+    not sorted."""
+    held: list = []  # the visits of the person the last batch ended with: they may go on
+    held_person = last = None
     for batch in batches:
         if batch.num_rows == 0:
             continue
@@ -80,18 +80,17 @@ def whole_persons(batches, rows: int = SLICE_ROWS):
         if np.any(person[1:] < person[:-1]) or (last is not None and person[0] < last):
             raise ValueError(UNSORTED)
         last = person[-1]
-        held.append(batch)
-        held_rows += batch.num_rows
-        if held_rows < rows:
+        head = int(np.searchsorted(person, held_person, side="right")) if held else 0
+        if held and head == batch.num_rows:  # the whole batch is that one person's
+            held.append(batch)
             continue
+        if held:
+            yield pa.Table.from_batches(held + ([batch.slice(0, head)] if head else []))
         cut = int(np.searchsorted(person, person[-1], side="left"))  # the last person's first visit here
-        table = pa.Table.from_batches(held)
-        split = held_rows - batch.num_rows + cut
-        if split > 0:
-            yield table.slice(0, split)
-            held = table.slice(split).to_batches()
-            held_rows -= split
-    if held_rows:
+        if cut > head:
+            yield pa.Table.from_batches([batch.slice(head, cut - head)])
+        held, held_person = [batch.slice(cut)], person[-1]
+    if held:
         yield pa.Table.from_batches(held)
 
 
@@ -117,7 +116,7 @@ def screen_parquet(source, target, workers: int | None = None, rows: int = SLICE
                 while len(written) > writes:
                     done += written.popleft().result()
                 return done
-            for piece in whole_persons(file.iter_batches(batch_size=rows), rows):
+            for piece in whole_persons(file.iter_batches(batch_size=rows)):
                 settled.append(settling.submit(settle_table, piece, True))
                 count += hand_on(workers, 2)
             count += hand_on(0, 0)
