@@ -114,9 +114,10 @@ def settle_table(table: pa.Table, dictionary: bool = False) -> pa.Table:
     counts = np.diff(np.append(starts, n))
     first_rows = starts if order is None else order[starts]  # input rows that open each person-year
     n_py = len(starts)
-    out = {name: np.zeros(n_py, dtype=np.int64) for name in AMOUNTS}
     codes = flag_codes()
-    flags = {code: np.zeros(n_py, dtype=bool) for code in codes}
+    # filled as packs settle: one pack for all rows (the usual) hands its own arrays over
+    out = _Columns(n_py, np.int64)
+    flags = _Columns(n_py, bool)
     identity = np.full(n_py, -1, dtype=np.int64)   # into `identities`; −1 ordinary (or refused)
     error = np.full(n_py, -1, dtype=np.int64)      # into `messages`; −1 settled
     identities: list[str] = []
@@ -164,10 +165,7 @@ def settle_table(table: pa.Table, dictionary: bool = False) -> pa.Table:
         messages.extend(result["messages"])
         for target, found in ((out, {key: result[key] for key in AMOUNTS}), (flags, result["flags"])):
             for key, values in found.items():
-                if len(every) == n_py:
-                    target[key] = values   # one pack for all (the usual): the pack's arrays are the result
-                else:
-                    target[key][every] = values
+                target.put(key, every, values)
         identity[at] = np.where(result["identity"] > 0, result["identity"] - 1 + len(identities), -1)
         identities.extend(cp.identity_order)
         settled[every[ok]] = True
@@ -178,9 +176,28 @@ def settle_table(table: pa.Table, dictionary: bool = False) -> pa.Table:
     for key in AMOUNTS:
         result_columns[key] = pa.array(out[key], mask=unsettled)
     for code in codes:
-        result_columns[f"flag_{code}"] = pa.array(flags[code] & settled, mask=unsettled)
+        result_columns[f"flag_{code}"] = pa.array(flags[code] if unsettled is None else flags[code] & settled,
+                                                  mask=unsettled)
     result_columns["error"] = _words(error, messages, dictionary)
     return pa.table(result_columns, schema=schema)
+
+
+class _Columns(dict):
+    """Result columns by name, each made (zeros) only when first written into."""
+
+    def __init__(self, n: int, dtype):
+        super().__init__()
+        self.n, self.dtype = n, dtype
+
+    def __missing__(self, key):
+        column = self[key] = np.zeros(self.n, self.dtype)
+        return column
+
+    def put(self, key, rows: np.ndarray, values: np.ndarray) -> None:
+        if len(rows) == self.n and key not in self:
+            self[key] = values  # every row at once: the values are the column
+        else:
+            self[key][rows] = values
 
 
 def _words(index: np.ndarray, words: list[str], dictionary: bool) -> pa.Array:
