@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-# Stand-alone (packs.py imports this module): the same shapes as packs.py's own.
+# Stand-alone (packs.py imports this module, and takes _Strict and Citation from here).
 INSURANCE = Literal["resident", "employee"]
 
 

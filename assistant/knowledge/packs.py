@@ -9,11 +9,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from ..errors import KnowledgeError
 from .documents import Document, describe_validation, load_documents
-from .guarantee_schema import Guarantee, check_guarantee
+from .guarantee_schema import Citation, Guarantee, _Strict, check_guarantee  # one definition of each
 from .plain import ConditionRules, GroupRules, PackRules, ParameterRules, ParamValueRules
 from .store import packs  # noqa: F401  (the loaded packs, for callers that import them from here)
 from .files import knowledge_path, read_yaml
@@ -24,15 +24,6 @@ IDENTITY_CODES = ("extreme_poverty", "orphan", "minimum_living", "near_minimum_l
                   "monitored_at_risk", "illness_impoverished", "other_hardship",
                   "registered_poor", "disabled_child", "severe_disability")
 
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
-
-
-class Citation(_Strict):
-    doc: str
-    clause: str
-    quote: str = Field(min_length=1)
 
 
 class ExternalSource(_Strict):
