@@ -97,8 +97,10 @@ def whole_persons(batches):
 def screen_parquet(source, target, workers: int | None = None, rows: int = SLICE_ROWS) -> int:
     """Settle every person-year of `source` into `target`; returns the number of person-years."""
     workers = workers or os.cpu_count() or 1
-    # pre_buffer off: Arrow would otherwise hold whole row groups' bytes ahead (1.3 GiB instead of 0.9 at 10M)
-    file = pq.ParquetFile(source, read_dictionary=_dictionaries(source), pre_buffer=False)
+    # pre_buffer off: Arrow would otherwise hold whole row groups' bytes ahead (1.3 GiB instead of 0.9 at 10M);
+    # memory-mapped: the file's pages are read in place rather than copied into buffers (less system time;
+    # the resident figure counts the mapped pages, which the kernel can drop at will)
+    file = pq.ParquetFile(source, read_dictionary=_dictionaries(source), pre_buffer=False, memory_map=True)
     collecting = gc.isenabled()
     gc.disable()  # the engine makes few Python objects; a collection pass over them all is wasted time
     try:
