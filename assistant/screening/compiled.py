@@ -2,7 +2,7 @@
 
 Nothing here holds a number of its own. Every amount is the pack's yuan value in integer fen;
 every ratio is the pack's exact Decimal as a numerator over one denominator `den` shared by the
-whole pack (0.85 → 17/20 …), so rounding half up to the fen is done in integers, as
+whole pack (0.85 → 17/20 …), so rounding half up to the fen is done in integers (kernel._half_up), as
 `money.fen` does it in Decimal. Parameters are looked up per visit date: the pack's periods
 are cut into epochs in which no parameter changes, and every table has the epoch first.
 """
@@ -35,13 +35,6 @@ def to_fen(value: Decimal) -> int:
     if cents != cents.to_integral_value():
         raise ValueError(f"amount {value} is not a whole number of fen")
     return int(cents)
-
-
-def half_up(numerator, den: int):
-    """round(numerator / den) half up, for numerator ≥ 0 (arrays or ints): money.fen in integers."""
-    if den % 2 == 0:
-        return (numerator + den // 2) // den
-    return (2 * numerator + den) // (2 * den)
 
 
 @dataclass

@@ -55,11 +55,6 @@ def tune_allocator() -> None:
     pa.set_memory_pool(pa.system_memory_pool())  # Arrow's buffers too, from the same tuned allocator
 
 
-def read_visits(path) -> pa.Table:
-    """A whole visit Parquet file, words as dictionaries (each distinct word is looked up once)."""
-    return pq.read_table(path, read_dictionary=_dictionaries(path))
-
-
 def _dictionaries(path) -> list[str]:
     """The text columns, read as dictionaries (the identities inside their lists are compared as bytes)."""
     names = pq.read_schema(path).names
