@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from assistant.ledger import Ledger, auth
 from assistant.ledger import households as book
@@ -59,3 +60,17 @@ def family(ledger: Ledger, actor: auth.Actor, code: str = "H001", village: str =
                                                     "total": "3000"})
         return {"household": home.id, "grandmother": grandmother.id, "father": father.id, "child": child.id,
                 "version": v + 3}
+
+
+def stored_under_an_older_pack(session, member_id: int, more) -> Decimal:
+    """Make a member's stored year look as if an older pack settled it (another version, `more`
+    yuan more out of pocket). Returns what the year pays now."""
+    from sqlmodel import select
+    from assistant.ledger.tables import SettledYear
+    row = session.exec(select(SettledYear).where(SettledYear.member_id == member_id)).one()
+    pays = Decimal(row.totals["out_of_pocket"])
+    row.pack_version = "bayannur-2023 2023-01-01#000000000000"
+    row.totals = dict(row.totals, out_of_pocket=f"{pays + Decimal(more):f}")
+    session.add(row)
+    session.commit()
+    return pays

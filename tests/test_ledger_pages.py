@@ -14,7 +14,7 @@ from assistant.ledger import households as book
 from assistant.ledger.tables import Household, Member, Visit
 from conftest import ROOT
 
-from ledger_helpers import PASSWORD, family, staff
+from ledger_helpers import PASSWORD, family, staff, stored_under_an_older_pack
 
 PAGE = str(ROOT / "views" / "workspace.py")
 
@@ -85,11 +85,7 @@ def test_a_cadre_sees_only_their_villages_and_no_account_management(ledger):
 
 
 def test_the_household_shows_totals_who_is_flagged_and_the_clause(ledger):
-    people = staff(ledger)
-    ids = family(ledger, people.wang)
-    at = _signed_in("wang")
-    at.button(key=f"ws_open_{ids['household']}").click()
-    _run(at)
+    people, ids, at = _open_household(ledger)
     with ledger.session() as s:
         expected = settling.household_year(s, people.wang, ids["household"], 2023, store=False)
     shown = re.search(r'data-testid="ws-household-oop" data-amount="([\d.]+)"', _text(at)).group(1)
@@ -103,13 +99,7 @@ def test_the_household_shows_totals_who_is_flagged_and_the_clause(ledger):
 
 
 def test_what_if_another_stay_is_settled_and_not_saved(ledger):
-    people = staff(ledger)
-    ids = family(ledger, people.wang)
-    at = _signed_in("wang")
-    at.button(key=f"ws_open_{ids['household']}").click()
-    _run(at)
-    at.button(key=f"ws_view_{ids['father']}").click()
-    _run(at)
+    people, ids, at = _open_father(ledger)
     at.text_input(key=f"ws_wi_total_{ids['father']}").input("20000")
     _submit(at, "算一算")
     said = next(m.value for m in at.markdown if "再住一次院" in m.value and "比现在多" in m.value)
@@ -126,11 +116,7 @@ def test_what_if_another_stay_is_settled_and_not_saved(ledger):
 
 
 def test_the_second_cadre_is_told_what_changed_and_nothing_is_overwritten(ledger):
-    people = staff(ledger)
-    ids = family(ledger, people.wang)
-    at = _signed_in("zhao")
-    at.button(key=f"ws_open_{ids['household']}").click()
-    _run(at)
+    people, ids, at = _open_household(ledger, "zhao")
     # while zhao looks at the household, wang saves a change
     with ledger.session() as s:
         book.update_household(s, people.wang, ids["household"], ids["version"], address="红星村一组")
@@ -148,11 +134,7 @@ def test_the_second_cadre_is_told_what_changed_and_nothing_is_overwritten(ledger
 
 
 def test_deleting_a_household_says_it_is_gone_for_good(ledger):
-    people = staff(ledger)
-    ids = family(ledger, people.wang)
-    at = _signed_in("wang")
-    at.button(key=f"ws_open_{ids['household']}").click()
-    _run(at)
+    people, ids, at = _open_household(ledger)
     assert at.button(key=f"ws_del_{ids['household']}").disabled
     at.checkbox(key=f"ws_del_sure_{ids['household']}").check()
     _run(at)
@@ -181,12 +163,17 @@ def test_kiosk_mode_never_shows_the_workspace(ledger):
                 app.switch_page("views/workspace.py")
 
 
-def _open_father(ledger):
+def _open_household(ledger, user: str = "wang"):
+    """wang's family in the ledger, its household opened by `user`: (people, ids, the page)."""
     people = staff(ledger)
     ids = family(ledger, people.wang)
-    at = _signed_in("wang")
+    at = _signed_in(user)
     at.button(key=f"ws_open_{ids['household']}").click()
-    _run(at)
+    return people, ids, _run(at)
+
+
+def _open_father(ledger):
+    people, ids, at = _open_household(ledger)
     at.button(key=f"ws_view_{ids['father']}").click()
     return people, ids, _run(at)
 
@@ -247,13 +234,7 @@ def test_the_knowledge_page_lists_whose_figures_changed(ledger):
     ids = family(ledger, people.wang)
     with ledger.session() as s:
         settling.household_year(s, people.wang, ids["household"], 2023)
-        from assistant.ledger.tables import SettledYear
-        row = s.exec(select(SettledYear).where(SettledYear.member_id == ids["father"])).one()
-        pays = Decimal(row.totals["out_of_pocket"])
-        row.pack_version = "bayannur-2023 2023-01-01#000000000000"
-        row.totals = dict(row.totals, out_of_pocket=f"{pays + Decimal('123.45'):f}")
-        s.add(row)
-        s.commit()
+        pays = stored_under_an_older_pack(s, ids["father"], "123.45")
     at = _signed_in("wang")
     at.radio(key="ws_section").set_value("知识更新")
     _run(at)
