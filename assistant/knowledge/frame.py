@@ -16,6 +16,7 @@ from ..money import percent, yuan
 from .files import knowledge_path, read_yaml
 
 ONE = Decimal(1)
+NO_TIER = "本政策包没有城乡居民大病保险"
 
 
 class _Strict(BaseModel):
@@ -160,6 +161,12 @@ class _PackCheck:
         return (f"{self.pack.name}没有自己的大病保险参数（大病保险沿用上级政策，不在收录的文件中），"
                 "只规定了对贫困人口的倾斜")
 
+    def _without_tier(self, nothing_to_check: str) -> tuple[bool, str]:
+        """A rule's answer for a pack with no 大病保险 tier: passed when it delegates to the higher policy."""
+        if self.guarantee is None:
+            return False, NO_TIER
+        return True, f"{self._delegated()}：{nothing_to_check}"
+
     # -------------------------------------------------------------- the five rules
     def after_basic(self, rule) -> tuple[bool, str]:
         if self.tier is None:
@@ -167,7 +174,7 @@ class _PackCheck:
                 quote = self.guarantee.major_illness.citations[0]
                 return True, (f"{self._delegated()}；{quote.clause}写明大病保险在基本医保之后启动："
                               f"“{_clip(quote.quote, 40)}”")
-            return False, "本政策包没有城乡居民大病保险（critical_illness）"
+            return False, f"{NO_TIER}（critical_illness）"
         kinds = "、".join({"inpatient": "住院", "chronic_outpatient": "门诊慢特病", "outpatient": "门诊"}[k]
                          for r in self.tier.rules for k in r.kinds)
         if self.tier_index != 0:
@@ -181,8 +188,7 @@ class _PackCheck:
 
     def bands(self, rule) -> tuple[bool, str]:
         if self.tier is None:
-            return self.guarantee is not None, (f"{self._delegated()}：没有可核对的分段比例" if self.guarantee
-                                                else "本政策包没有城乡居民大病保险")
+            return self._without_tier("没有可核对的分段比例")
         problems, shown = [], []
         for group in self.groups:
             ratios = self.ratios(group)
@@ -199,7 +205,7 @@ class _PackCheck:
     def deductible(self, rule) -> tuple[bool, str]:
         if self.tier is None:
             if self.guarantee is None:
-                return False, "本政策包没有城乡居民大病保险"
+                return False, NO_TIER
             base = self.value(self.guarantee.major_illness.threshold_base)
             kind = "本地配置假设值" if base.is_assumption else "文件规定"
             return True, (f"{self._delegated()}；起付线沿用上级标准（本包用 {yuan(base.value)} 元，{kind}，只用来判断重特大疾病），"
@@ -223,7 +229,7 @@ class _PackCheck:
     def hardship(self, rule) -> tuple[bool, str]:
         if self.tier is None:
             if self.guarantee is None:
-                return False, "本政策包没有城乡居民大病保险"
+                return False, NO_TIER
             share = self.value(self.guarantee.major_illness.threshold_share).value
             ok = share <= ONE
             return ok, (f"贫困人口大病保险起付线为原标准的 {percent(share)}"
@@ -261,8 +267,7 @@ class _PackCheck:
 
     def limit(self, rule) -> tuple[bool, str]:
         if self.tier is None:
-            return self.guarantee is not None, (f"{self._delegated()}：本包未设最高支付限额" if self.guarantee
-                                                else "本政策包没有城乡居民大病保险")
+            return self._without_tier("本包未设最高支付限额")
         problems, shown = [], []
         for group in self.groups:
             if group.limit is None:
