@@ -113,12 +113,9 @@ def run_calculation(visits: Path, workers: int) -> dict:
     memory (read before the clock), settled on `workers` threads, the result left in memory."""
     from concurrent.futures import ThreadPoolExecutor
 
-    import pyarrow.parquet as pq
-
     from assistant.screening import settle_table
-    from assistant.screening.parquet import SLICE_ROWS, _dictionaries, whole_persons
-    file = pq.ParquetFile(visits, read_dictionary=_dictionaries(visits))
-    pieces = list(whole_persons(file.iter_batches(batch_size=SLICE_ROWS)))
+    from assistant.screening.parquet import read_batches, whole_persons
+    pieces = list(whole_persons(read_batches(visits)))
     start, cpu = time.perf_counter(), _cpu()
     with ThreadPoolExecutor(workers) as pool:
         n = sum(table.num_rows for table in pool.map(lambda piece: settle_table(piece, True), pieces))

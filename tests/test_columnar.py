@@ -193,6 +193,34 @@ def test_parquet_to_parquet_in_slices_of_whole_persons_on_two_workers(tmp_path):
     assert pq.read_table(tmp_path / "out.parquet").equals(settle_table(visits))
 
 
+def test_columns_one_value_fills_are_made_from_the_statistics_and_settle_the_same(tmp_path):
+    """A row group whose policy, insurance, … hold one value (or none) is not decoded row by row:
+    the batches are made from its statistics, and what they settle to is the same."""
+    import pyarrow.parquet as pq
+    from assistant.screening.parquet import _uniform, read_batches, screen_parquet
+    visits = generate(1200, seed=8, policies=["bayannur-2023"])
+    n = visits.num_rows
+    for name, values in (("insurance", pa.array(["resident"] * n, pa.string())),
+                         ("rural_per_capita_income", pa.nulls(n, pa.int64())),
+                         ("category_b", pa.array([0] * n, pa.int64()))):
+        visits = visits.set_column(visits.schema.get_field_index(name), name, values)
+    # the second half as given, so two row groups differ in what is uniform
+    half = int(visits.column("person").to_numpy().searchsorted(600))
+    mixed = pa.concat_tables([visits.slice(0, half), generate(600, seed=9, first_person=600)])
+    pq.write_table(mixed, tmp_path / "visits.parquet", row_group_size=half)
+    file = pq.ParquetFile(tmp_path / "visits.parquet", read_dictionary=["insurance", "policy"])
+    uniform = _uniform(file, 0, file.schema_arrow)
+    assert {"policy": "bayannur-2023", "insurance": "resident", "rural_per_capita_income": None,
+            "category_b": 0}.items() <= uniform.items()
+    assert "total" not in uniform and "person" not in uniform
+    read = pa.Table.from_batches(list(read_batches(tmp_path / "visits.parquet", rows=500)))
+    assert read.num_rows == mixed.num_rows
+    for name in ("policy", "insurance", "rural_per_capita_income", "category_b", "kind", "total"):
+        assert read.column(name).cast(mixed.schema.field(name).type).equals(mixed.column(name)), name
+    assert screen_parquet(tmp_path / "visits.parquet", tmp_path / "out.parquet", rows=500) == 1200
+    assert pq.read_table(tmp_path / "out.parquet").equals(settle_table(mixed))
+
+
 def test_a_pack_using_what_the_compiler_does_not_know_is_left_to_the_core():
     import copy
     from assistant.screening.compiled import CompiledPack, UnsupportedPack

@@ -61,6 +61,67 @@ def _dictionaries(path) -> list[str]:
     return [n for n in TEXT if n in names]
 
 
+def _uniform(file: pq.ParquetFile, group: int, schema: pa.Schema) -> dict:
+    """The flat text and integer columns of one row group that hold one value in every row (or none),
+    as its statistics say: {name: value, None for all null}. Such a column (a city's file names one
+    policy; the statistics overrides are mostly left empty) need not be decoded row by row at all."""
+    metadata = file.metadata.row_group(group)
+    found = {}
+    for j in range(metadata.num_columns):
+        chunk = metadata.column(j)
+        name, stats = chunk.path_in_schema, chunk.statistics
+        if name not in schema.names or name == "person" or stats is None or not stats.has_null_count:
+            continue  # (the persons are always read: a batch is cut by them)
+        kind = schema.field(name).type
+        if not (pa.types.is_int64(kind) or pa.types.is_dictionary(kind) and pa.types.is_string(kind.value_type)):
+            continue
+        if stats.null_count == metadata.num_rows:
+            found[name] = None
+        elif (stats.null_count == 0 and stats.has_min_max and stats.min == stats.max
+              and getattr(stats, "is_min_value_exact", True) is not False
+              and getattr(stats, "is_max_value_exact", True) is not False):
+            found[name] = stats.min
+    return found
+
+
+def _filled(value, dtype: pa.DataType, n: int) -> pa.Array:
+    """`n` rows of one value (None: null), typed as the reader would have given them."""
+    if value is None:
+        return pa.nulls(n, dtype)
+    if pa.types.is_dictionary(dtype):
+        return pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, np.int32)), pa.array([value], dtype.value_type))
+    return pa.array(np.full(n, value, np.int64), dtype)
+
+
+def read_batches(source, rows: int = SLICE_ROWS):
+    """The visits of a Parquet file as record batches of at most `rows`, text columns as dictionaries;
+    a column that one value fills in a row group is made from its statistics, not decoded."""
+    # pre_buffer off: Arrow would otherwise hold whole row groups' bytes ahead (1.3 GiB instead of 0.9 at 10M);
+    # memory-mapped: the file's pages are read in place rather than copied into buffers (less system time;
+    # the resident figure counts the mapped pages, which the kernel can drop at will)
+    text = _dictionaries(source)
+    file = pq.ParquetFile(source, read_dictionary=text, pre_buffer=False, memory_map=True)
+    schema = pa.schema([pa.field(f.name, pa.dictionary(pa.int32(), pa.string()), f.nullable) if f.name in text else f
+                        for f in file.schema_arrow])
+    groups = range(file.metadata.num_row_groups)
+    runs: list[tuple[list[int], dict]] = []  # consecutive row groups alike in what they need not decode
+    for group in groups:
+        uniform = _uniform(file, group, schema)
+        if runs and runs[-1][1] == uniform:
+            runs[-1][0].append(group)
+        else:
+            runs.append(([group], uniform))
+    for run, uniform in runs:
+        read = [name for name in schema.names if name not in uniform]
+        filled = {name: _filled(value, schema.field(name).type, rows) for name, value in uniform.items()}
+        for batch in file.iter_batches(batch_size=rows, row_groups=run, columns=read):
+            n = batch.num_rows
+            arrays = [batch.column(name) if name not in uniform else
+                      (filled[name] if n <= rows else _filled(uniform[name], schema.field(name).type, n)).slice(0, n)
+                      for name in schema.names]
+            yield pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
 def whole_persons(batches):
     """Tables of whole persons, in order, from record batches sorted by person. Each batch gives
     the persons it holds whole as one piece, without copying; a person whose visits run on from one
@@ -92,10 +153,6 @@ def whole_persons(batches):
 def screen_parquet(source, target, workers: int | None = None, rows: int = SLICE_ROWS) -> int:
     """Settle every person-year of `source` into `target`; returns the number of person-years."""
     workers = workers or os.cpu_count() or 1
-    # pre_buffer off: Arrow would otherwise hold whole row groups' bytes ahead (1.3 GiB instead of 0.9 at 10M);
-    # memory-mapped: the file's pages are read in place rather than copied into buffers (less system time;
-    # the resident figure counts the mapped pages, which the kernel can drop at will)
-    file = pq.ParquetFile(source, read_dictionary=_dictionaries(source), pre_buffer=False, memory_map=True)
     collecting = gc.isenabled()
     gc.disable()  # the engine makes few Python objects; a collection pass over them all is wasted time
     try:
@@ -113,7 +170,7 @@ def screen_parquet(source, target, workers: int | None = None, rows: int = SLICE
                 while len(written) > writes:
                     done += written.popleft().result()
                 return done
-            for piece in whole_persons(file.iter_batches(batch_size=rows)):
+            for piece in whole_persons(read_batches(source, rows)):
                 settled.append(settling.submit(settle_table, piece, True))
                 count += hand_on(workers, 2)
             count += hand_on(0, 0)
