@@ -161,12 +161,13 @@ def settle_table(table: pa.Table, dictionary: bool = False) -> pa.Table:
         result = _settle_pack(cp, c, starts[every], counts[every], first_rows[every])
         ok = result["error"] < 0
         at = slice(None) if len(every) == n_py else every
-        error[at] = np.where(ok, -1, result["error"] + len(messages))
+        error[at] = np.where(ok, -1, result["error"] + len(messages)) if messages else result["error"]
         messages.extend(result["messages"])
         for target, found in ((out, {key: result[key] for key in AMOUNTS}), (flags, result["flags"])):
             for key, values in found.items():
                 target.put(key, every, values)
-        identity[at] = np.where(result["identity"] > 0, result["identity"] - 1 + len(identities), -1)
+        chosen = result["identity"]  # −1 ordinary, else the pack's identity from 0
+        identity[at] = np.where(chosen >= 0, chosen + len(identities), -1) if identities else chosen
         identities.extend(cp.identity_order)
         settled[every[ok]] = True
     unsettled = None if settled.all() else ~settled
@@ -267,24 +268,21 @@ def _settle_pack(cp: CompiledPack, c: dict, starts: np.ndarray, counts: np.ndarr
     today = int(np.datetime64(dt.date.today(), "D").astype(np.int64))
     rows = [part for name in CODED for part in (_frozen(c[name]), c["lookups"][name])]
     rows += [_frozen(c["date_given"]), _frozen(c["day"])]
-    amounts, chosen, bits, error = settle_years(
+    amounts, chosen, warned, error = settle_years(
         _frozen(starts), _frozen(counts), _frozen(mask), _frozen(foreign), _frozen(contribution), *rows,
         today, *[_frozen(c[name]) for name in ("total", "out_of_catalog", "category_b", "basic_paid", "slip_given",
                                                  "catalog_given", "per_capita_income", "rural_per_capita_income")],
         MAX_FEN, *tables.args())
-    bad = error >= 0
     n_py = len(starts)
     result = {"total": amounts[0], "policy_scope": amounts[1], "basic": amounts[2], "out_of_pocket": amounts[-1]}
-    for name in tier_codes():
-        result.setdefault(name, np.zeros(n_py, dtype=np.int64))
     for t, name in enumerate(cp.tier_names):
         result[name] = amounts[3 + t]
-    result["flags"] = {code: ((bits >> n) & 1).astype(bool) for n, code in enumerate(cp.flag_codes)}
+    for name in tier_codes():
+        if name not in result:
+            result[name] = np.zeros(n_py, dtype=np.int64)
+    result["flags"] = dict(zip(cp.flag_codes, warned))
     result["identity"] = chosen
     result["error"], result["messages"] = error, refusals(cp)
-    if bad.any():
-        for name in AMOUNTS:
-            result[name] = np.where(bad, 0, result[name])
     return result
 
 

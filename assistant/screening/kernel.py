@@ -77,6 +77,7 @@ class PackTables:
         self.catalog_kinds = np.array([r[2] for r in cp.catalog_rules], bool).reshape(-1, N_KINDS)
         self.catalog_limits = np.array([r[3] for r in cp.catalog_rules], np.int64).reshape(-1, E, N_LEVELS)
         self.not_in_policy = cp.not_in_policy
+        self.n_flags = len(cp.flag_codes)
         self.n_id = n_id
         self.den = cp.den
 
@@ -87,7 +88,7 @@ class PackTables:
                 self.share, self.statistic, self.limit, self.limit_scaled, self.slot, self.uppers, self.ratios,
                 self.row_flags, self.critical, self.burden_code, self.burden_who, self.burden_share,
                 self.burden_stat, self.catalog_code, self.catalog_who, self.catalog_kinds, self.catalog_limits,
-                self.not_in_policy)
+                self.not_in_policy, self.n_flags)
 
 
 @njit(inline="always")
@@ -163,17 +164,17 @@ def settle_years(starts, counts, id_mask, foreign, contribution,
                  den, n_id, epoch_days, category_b, statistics, n_contribution,
                  basic, n_keys, n_groups, n_tiers, n_slots, sid, dummy, fixed, share, statistic, limit, limit_scaled,
                  slot, uppers, ratios, row_flags, critical, burden_code, burden_who, burden_share, burden_stat,
-                 catalog_code, catalog_who, catalog_kinds, catalog_limits, not_in_policy):
+                 catalog_code, catalog_who, catalog_kinds, catalog_limits, not_in_policy, n_flags):
     """Settle every person-year [starts[i], starts[i] + counts[i]) of one pack.
 
     Returns (amounts [2 + 1 + tiers + 1, person-year]: total, policy scope, basic, each later tier,
-    out-of-pocket; identity chosen (0 ordinary, k the pack's k-th identity); warning bits; error
-    (index of the refusal's message, −1 settled))."""
+    out-of-pocket; identity chosen (−1 ordinary or refused, k the pack's k-th identity from 0); each
+    warning [flag, person-year]; error (index of the refusal's message, −1 settled))."""
     n_py = len(starts)
     n_amounts = 4 + n_tiers
     amounts = np.zeros((n_amounts, n_py), np.int64)
-    chosen = np.zeros(n_py, np.int64)
-    bits = np.zeros(n_py, np.int64)
+    chosen = np.full(n_py, -1, np.int64)
+    warned = np.zeros((n_flags, n_py), np.bool_)
     error = np.full(n_py, -1, np.int64)
     n_rows = len(kind_at)
     # per row: the codes, each read through its lookup (the input's dictionary → KINDS, LEVELS, …)
@@ -211,7 +212,9 @@ def settle_years(starts, counts, id_mask, foreign, contribution,
                     e += 1
             epoch[r] = e
             ye = max(e, 0)
-            scope[r] = total[r] - ooc[r] - _half_up(cat_b[r] * category_b[ye, max(ins[r], 0)], den)
+            scope[r] = total[r] - ooc[r]
+            if cat_b[r] != 0:  # (most visits give no 乙类: no division)
+                scope[r] -= _half_up(cat_b[r] * category_b[ye, max(ins[r], 0)], den)
             stat[r, 0] = income[r] if income[r] >= 0 else statistics[ye, 0]
             stat[r, 1] = rural[r] if rural[r] >= 0 else statistics[ye, 1]
             py_total += total[r]
@@ -330,7 +333,7 @@ def settle_years(starts, counts, id_mask, foreign, contribution,
         best[n_amounts - 1] = best_oop
         for x in range(n_amounts):
             amounts[x, i] = best[x]
-        chosen[i] = best_ident
+        chosen[i] = best_ident - 1
         # the pack's own warnings (eligibility.flags): the burden after basic and 大病; 目录外 shares
         if foreign[i]:
             best_flags |= 1 << not_in_policy
@@ -348,8 +351,9 @@ def settle_years(starts, counts, id_mask, foreign, contribution,
                         and ooc[r] * den > catalog_limits[n, max(epoch[r], 0), level[r]] * total[r]):
                     best_flags |= 1 << catalog_code[n]
                     break
-        bits[i] = best_flags
-    return amounts, chosen, bits, error
+        for n in range(n_flags):
+            warned[n, i] = (best_flags >> n) & 1
+    return amounts, chosen, warned, error
 
 
 @njit(inline="always")
