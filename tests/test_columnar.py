@@ -221,6 +221,78 @@ def test_columns_one_value_fills_are_made_from_the_statistics_and_settle_the_sam
     assert pq.read_table(tmp_path / "out.parquet").equals(settle_table(mixed))
 
 
+def test_the_ordinary_candidate_is_skipped_only_where_an_identity_pays_at_least_as_much():
+    """PackTables._at_least decides when the kernel need not settle a person-year as an ordinary
+    insuree: the identity's first-tier schedule must pay at least as much at every base."""
+    import numpy as np
+    from assistant.knowledge.store import packs
+    from assistant.screening.compiled import UNBOUNDED, compiled
+    from assistant.screening.kernel import PackTables
+    tables = PackTables(compiled(packs()["bayannur-2023"]))
+    cheap = int(np.flatnonzero(tables.fixed[0] == 700000)[0])    # 起付线 7000 yuan (the identities')
+    dear = int(np.flatnonzero(tables.fixed[0] == 1400000)[0])    # 14000 yuan (an ordinary insuree's)
+    assert tables._at_least(cheap, dear) and not tables._at_least(dear, cheap)
+    # random banded schedules: whenever _at_least says yes, a pays at least b at every base tried
+    rng = np.random.default_rng(7)
+    S, B = 40, 3
+    tables.fixed = rng.integers(0, 5, (1, S)) * 100_000
+    tables.share = np.full((1, S), -1)
+    uppers = np.sort(rng.integers(1, 8, (S, B)) * 200_000, axis=1)
+    uppers[rng.random(S) < 0.5, -1] = UNBOUNDED
+    tables.uppers = uppers[None]
+    tables.ratios = rng.integers(0, 101, (1, S, B))
+    tables.limit = np.where(rng.random((1, S)) < 0.3, rng.integers(1, 20, (1, S)) * 100_000, UNBOUNDED // 10**7)
+    bases = np.append(rng.integers(0, 3_000_000, 400), [0, 10**9])
+
+    def pays(s, x):
+        lower, numerator = int(tables.fixed[0, s]), 0
+        for upper, ratio in zip(tables.uppers[0, s].tolist(), tables.ratios[0, s].tolist()):
+            numerator += max(min(int(x), upper) - lower, 0) * ratio
+            lower = max(lower, upper)
+        return min(int(tables.limit[0, s]), (numerator + 50) // 100)
+    said = 0
+    for a in range(S):
+        for b in range(S):
+            if tables._at_least(a, b):
+                said += 1
+                assert all(pays(a, x) >= pays(b, x) for x in bases), (a, b)
+    assert S <= said < S * S  # itself always; never every pair
+    # 起付线 as a share of a statistic the case may give: yes only when it holds for every statistic
+    tables.share = rng.integers(0, 60, (1, S))
+    tables.statistic = np.zeros((1, S), np.int64)
+    said = 0
+    for a in range(S):
+        for b in range(S):
+            if tables._at_least(a, b):
+                said += 1
+                for income in rng.integers(0, 8_000_000, 20).tolist():
+                    for s in (a, b):
+                        tables.fixed[0, s] = (income * int(tables.share[0, s]) + 50) // 100
+                    assert all(pays(a, x) >= pays(b, x) for x in bases), (a, b, income)
+    assert S <= said < S * S
+
+
+def test_where_the_ordinary_insuree_does_better_the_columnar_engine_says_so_as_the_core_does(monkeypatch):
+    """A pack whose ordinary 大病 pays everything from the first fen (no real city does): the
+    identities' own schedule no longer pays at least as much, so the kernel must settle the
+    ordinary candidate too, and 就高不就低 picks it as the core does."""
+    import copy
+    from assistant.knowledge import store
+    pack = copy.deepcopy(store.packs()["bayannur-2023"])
+    for name, value in (("critical_illness.deductible", "0"), ("critical_illness.ratio", "1"),
+                        ("critical_illness.limit", "9000000")):
+        pack.parameters[name].values[0].value = Decimal(value)
+    monkeypatch.setitem(store.packs(), "bayannur-2023", pack)
+    table = generate(3000, seed=11, max_visits=4, policies=["bayannur-2023"])
+    cases = cases_of(table)
+    reference = _core_rows(cases)
+    assert not _differences(table, reference)
+    ours = set(pack.identity_order)
+    won = sum(1 for (_, case), row in zip(cases, reference)
+              if row[1] is None and ours & set(case.get("identities") or ()))
+    assert won > 100  # person-years holding an identity for which the ordinary candidate won
+
+
 def test_a_pack_using_what_the_compiler_does_not_know_is_left_to_the_core():
     import copy
     from assistant.screening.compiled import CompiledPack, UnsupportedPack

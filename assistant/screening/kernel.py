@@ -3,7 +3,8 @@
 The explained core settles a case visit by visit, carrying a small state through the year (起付线
 used, what basic has paid against each limit, each later tier's accumulated base and what it has
 paid). This loop does exactly that for one person-year after another, once per identity the person
-may claim (就高不就低) and once as an ordinary insuree, and keeps the least out-of-pocket. Every
+may claim (就高不就低) and once as an ordinary insuree (unless an identity held is known from the
+pack's schedules to pay at least as much on every visit), and keeps the least out-of-pocket. Every
 number it uses comes from the pack's compiled tables (`PackTables`, built from `CompiledPack`): the
 loop holds no rule of its own. Amounts are integer fen; a ratio is a numerator over the pack's
 common denominator `den`, and rounding half up to the fen is done in integers, as `money.fen` does.
@@ -80,6 +81,76 @@ class PackTables:
         self.n_flags = len(cp.flag_codes)
         self.n_id = n_id
         self.den = cp.den
+        self.dominated = self._dominated()
+
+    def _dominated(self) -> np.ndarray:
+        """Per visit class and identity (the index `sid` is read with): whether this identity pays at
+        least what an ordinary insuree would, whatever the amounts, so that the ordinary candidate
+        cannot do better for a person-year whose every visit says so and need not be settled.
+
+        It does when the ordinary insuree is covered by no tier but the first, and for that tier
+        either not at all or under a schedule that this identity's dominates: the same slot, a
+        payment function F (banded numerator, rounded, capped by the limit) at least as large at every
+        base. Then, visit by visit, the identity's running payment of the first tier, min(max(F(acc),
+        paid), paid + base), stays at least the ordinary's (both sides only grow with F and with what
+        was paid), its later tiers pay ≥ 0, and a tie goes to the identity, which comes first."""
+        n_class = self.sid.shape[1]
+        out = np.zeros(n_class, bool)
+        if self.n_tiers == 0:
+            out[:] = True  # nothing to pay beyond basic: every candidate ties and the identity comes first
+            return out
+        ordinary = np.arange(0, n_class, self.n_id + 1)
+        only_first = np.ones(len(ordinary), bool)
+        for t in range(1, self.n_tiers):
+            only_first &= self.sid[t, ordinary] == self.dummy[t]
+        pairs = {}
+        for k in range(1, self.n_id + 1):
+            for c, base in enumerate(ordinary):
+                if not only_first[c]:
+                    continue
+                mine, theirs = int(self.sid[0, base + k]), int(self.sid[0, base])
+                if (mine, theirs) not in pairs:
+                    pairs[mine, theirs] = theirs == self.dummy[0] or (
+                        mine != self.dummy[0] and self.slot[0, mine] == self.slot[0, theirs]
+                        and self._at_least(mine, theirs))
+                out[base + k] = pairs[mine, theirs]
+        return out
+
+    def _at_least(self, a: int, b: int) -> bool:
+        """Whether the first tier's schedule a pays at least what b does at every base (exact).
+
+        F(x) = min(limit, round(N(x))), N(x) the integral of the bands' ratio from the 起付线 L to x.
+        With fixed 起付线 both N are piecewise linear: compare them at every corner of either and
+        beyond the last. With 起付线 as shares of the same statistic (whatever the case gives), a's
+        share must be no higher and its ratio no lower at every base."""
+        if self.limit[0, a] < self.limit[0, b]:
+            return False
+        share_a, share_b = int(self.share[0, a]), int(self.share[0, b])
+        if share_a >= 0 or share_b >= 0:
+            return (share_a >= 0 and share_b >= 0 and share_a <= share_b
+                    and self.statistic[0, a] == self.statistic[0, b]
+                    and all(self._ratio(a, x) >= self._ratio(b, x) for x in self._corners(a, b)))
+        corners = self._corners(a, b) | {int(self.fixed[0, a]), int(self.fixed[0, b])}
+        return (all(self._numerator(a, x) >= self._numerator(b, x) for x in corners)
+                and self._ratio(a, UNBOUNDED - 1) >= self._ratio(b, UNBOUNDED - 1))
+
+    def _corners(self, a: int, b: int) -> set:
+        return {0} | {int(u) for s in (a, b) for u in self.uppers[0, s].tolist() if u < UNBOUNDED}
+
+    def _ratio(self, s: int, x: int) -> int:
+        """The ratio the first tier's schedule s pays on the fen just above base x (0 past its last band)."""
+        for upper, ratio in zip(self.uppers[0, s].tolist(), self.ratios[0, s].tolist()):
+            if x < upper:
+                return ratio
+        return 0
+
+    def _numerator(self, s: int, x: int) -> int:
+        """The kernel's banded numerator of schedule s at base x, with its fixed 起付线."""
+        lower, total = int(self.fixed[0, s]), 0
+        for upper, ratio in zip(self.uppers[0, s].tolist(), self.ratios[0, s].tolist()):
+            total += max(min(x, upper) - lower, 0) * ratio
+            lower = max(lower, upper)
+        return total
 
     def args(self) -> tuple:
         """The tables in the order `settle_years` takes them."""
@@ -88,7 +159,7 @@ class PackTables:
                 self.share, self.statistic, self.limit, self.limit_scaled, self.slot, self.uppers, self.ratios,
                 self.row_flags, self.critical, self.burden_code, self.burden_who, self.burden_share,
                 self.burden_stat, self.catalog_code, self.catalog_who, self.catalog_kinds, self.catalog_limits,
-                self.not_in_policy, self.n_flags)
+                self.not_in_policy, self.n_flags, self.dominated)
 
 
 @njit(inline="always")
@@ -164,7 +235,7 @@ def settle_years(starts, counts, id_mask, foreign, contribution,
                  den, n_id, epoch_days, category_b, statistics, n_contribution,
                  basic, n_keys, n_groups, n_tiers, n_slots, sid, dummy, fixed, share, statistic, limit, limit_scaled,
                  slot, uppers, ratios, row_flags, critical, burden_code, burden_who, burden_share, burden_stat,
-                 catalog_code, catalog_who, catalog_kinds, catalog_limits, not_in_policy, n_flags):
+                 catalog_code, catalog_who, catalog_kinds, catalog_limits, not_in_policy, n_flags, dominated):
     """Settle every person-year [starts[i], starts[i] + counts[i]) of one pack.
 
     Returns (amounts [2 + 1 + tiers + 1, person-year]: total, policy scope, basic, each later tier,
@@ -274,10 +345,14 @@ def settle_years(starts, counts, id_mask, foreign, contribution,
         best_oop = -1
         best_ident = 0
         best_flags = 0
+        beaten = False  # an identity held pays at least the ordinary insuree's on every visit (PackTables._dominated)
         for c in range(n_id + 1):
             ident = c + 1 if c < n_id else 0
             if ident > 0 and not (id_mask[i] >> c) & 1:
                 continue
+            if ident == 0 and beaten:
+                break
+            covers = ident > 0
             for t in range(n_tiers):
                 for x in range(n_slots):
                     acc[t, x] = 0
@@ -318,6 +393,8 @@ def settle_years(starts, counts, id_mask, foreign, contribution,
                     sums[3 + t] += pay
                     remaining -= pay
                 flags |= row_flags[w_class]
+                covers &= dominated[w_class] & (after_basic[r] >= 0)
+            beaten |= covers
             paid_all = 0
             for a in range(2, 3 + n_tiers):
                 paid_all += sums[a]
