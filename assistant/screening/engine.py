@@ -18,7 +18,7 @@ from ..checks import ABSURD_AMOUNT, MAX_VISITS
 from ..knowledge.store import packs, tier_codes
 from .compiled import DEFAULTS, INSURANCES, KINDS, LEVELS, LOCATIONS, REFERRALS, CompiledPack, compiled, supported
 from . import columns
-from .kernel import PackTables, identity_masks, layout, settle_years, year_of
+from .kernel import PackTables, layout, settle_years, year_of
 
 MAX_FEN = int(ABSURD_AMOUNT * 100)  # the core's absurd amount, in fen
 AMOUNTS = ("total", "policy_scope", *tier_codes(), "out_of_pocket")
@@ -263,13 +263,13 @@ def _settle_pack(cp: CompiledPack, c: dict, starts: np.ndarray, counts: np.ndarr
     if tables is None:
         tables = cp.__dict__["_kernel_tables"] = PackTables(cp)
     # identities and 缴费档次 are read from the person-year's first visit as given (the input's row)
-    mask, foreign = identity_masks(first_rows, *c["identities"], *columns.encoded(cp.identity_order))
     contribution = _contribution(cp, c, starts)
     today = int(np.datetime64(dt.date.today(), "D").astype(np.int64))
     rows = [part for name in CODED for part in (_frozen(c[name]), c["lookups"][name])]
     rows += [_frozen(c["date_given"]), _frozen(c["day"])]
     amounts, chosen, warned, error = settle_years(
-        _frozen(starts), _frozen(counts), _frozen(mask), _frozen(foreign), _frozen(contribution), *rows,
+        _frozen(starts), _frozen(counts), _frozen(first_rows), *[_frozen(x) for x in c["identities"]],
+        *[_frozen(x) for x in tables.identity_words], _frozen(contribution), *rows,
         today, *[_frozen(c[name]) for name in ("total", "out_of_catalog", "category_b", "basic_paid", "slip_given",
                                                  "catalog_given", "per_capita_income", "rural_per_capita_income")],
         MAX_FEN, *tables.args())

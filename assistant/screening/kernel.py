@@ -20,6 +20,7 @@ import numpy as np
 from numba import njit
 
 from ..checks import MAX_VISITS
+from .columns import encoded
 from .compiled import INSURANCES, KINDS, LEVELS, LOCATIONS, REFERRALS, UNBOUNDED
 
 N_KINDS, N_LEVELS, N_LOCATIONS, N_REFERRALS, N_INSURANCES = (len(KINDS), len(LEVELS), len(LOCATIONS),
@@ -82,6 +83,7 @@ class PackTables:
         self.n_id = n_id
         self.den = cp.den
         self.dominated = self._dominated()
+        self.identity_words = encoded(cp.identity_order)
 
     def _dominated(self) -> np.ndarray:
         """Per visit class and identity (the index `sid` is read with): whether this identity pays at
@@ -229,7 +231,7 @@ def _reason(first, count, kind, ins, level, loc, ref, date_given, day, today, to
 
 
 @njit(cache=True, nogil=True, error_model="numpy")  # no zero test before each division: den > 0
-def settle_years(starts, counts, id_mask, foreign, contribution,
+def settle_years(starts, counts, first_rows, list_offsets, value_offsets, text, valid, words, word_offsets, contribution,
                  kind_at, kind_of, ins_at, ins_of, level_at, level_of, loc_at, loc_of, ref_at, ref_of, date_given, day, today, total, ooc, cat_b, paid, paid_given,
                  catalog_given, income, rural, max_fen,
                  den, n_id, epoch_days, category_b, statistics, n_contribution,
@@ -269,6 +271,8 @@ def settle_years(starts, counts, id_mask, foreign, contribution,
     best = np.zeros(n_amounts, np.int64)
     for i in range(n_py):
         first = starts[i]
+        # identities are read from the person-year's first visit as given (its input row)
+        id_mask, foreign = _held(first_rows[i], list_offsets, value_offsets, text, valid, words, word_offsets)
         rows = range(first, first + counts[i])
         py_total = 0
         py_scope = 0
@@ -348,7 +352,7 @@ def settle_years(starts, counts, id_mask, foreign, contribution,
         beaten = False  # an identity held pays at least the ordinary insuree's on every visit (PackTables._dominated)
         for c in range(n_id + 1):
             ident = c + 1 if c < n_id else 0
-            if ident > 0 and not (id_mask[i] >> c) & 1:
+            if ident > 0 and not (id_mask >> c) & 1:
                 continue
             if ident == 0 and beaten:
                 break
@@ -412,7 +416,7 @@ def settle_years(starts, counts, id_mask, foreign, contribution,
             amounts[x, i] = best[x]
         chosen[i] = best_ident - 1
         # the pack's own warnings (eligibility.flags): the burden after basic and 大病; 目录外 shares
-        if foreign[i]:
+        if foreign:
             best_flags |= 1 << not_in_policy
         burden = py_total - best[2] - (best[3 + critical] if critical >= 0 else 0)
         fe = max(epoch[first], 0)
@@ -487,36 +491,32 @@ def layout(person, year, day):
     return ordered, opens[:m]
 
 
-@njit(cache=True, nogil=True)
-def identity_masks(rows, list_offsets, value_offsets, text, valid, words, word_offsets):
-    """Per person-year, from the identities listed on its first row (`rows`): (bits of the pack's
-    identities held, whether some listed identity is not the pack's). Each listed value is compared
-    byte by byte with the pack's identity codes (`words`, in the pack's order); a null value is not
-    the pack's either."""
-    n = len(rows)
-    mask = np.zeros(n, np.int64)
-    foreign = np.zeros(n, np.bool_)
+@njit(inline="always")
+def _held(row, list_offsets, value_offsets, text, valid, words, word_offsets):
+    """From the identities listed on one input row: (bits of the pack's identities held, whether some
+    listed identity is not the pack's). Each listed value is compared byte by byte with the pack's
+    identity codes (`words`, in the pack's order); a null value is not the pack's either."""
+    mask = 0
+    foreign = False
     n_words = len(word_offsets) - 1
-    for i in range(n):
-        row = rows[i]
-        for j in range(list_offsets[row], list_offsets[row + 1]):
-            found = -1
-            if valid[j]:
-                a, b = value_offsets[j], value_offsets[j + 1]
-                for w in range(n_words):
-                    wa, wb = word_offsets[w], word_offsets[w + 1]
-                    if wb - wa != b - a:
-                        continue
-                    same = True
-                    for k in range(b - a):
-                        if text[a + k] != words[wa + k]:
-                            same = False
-                            break
-                    if same:
-                        found = w
+    for j in range(list_offsets[row], list_offsets[row + 1]):
+        found = -1
+        if valid[j]:
+            a, b = value_offsets[j], value_offsets[j + 1]
+            for w in range(n_words):
+                wa, wb = word_offsets[w], word_offsets[w + 1]
+                if wb - wa != b - a:
+                    continue
+                same = True
+                for k in range(b - a):
+                    if text[a + k] != words[wa + k]:
+                        same = False
                         break
-            if found >= 0:
-                mask[i] |= 1 << found
-            else:
-                foreign[i] = True
+                if same:
+                    found = w
+                    break
+        if found >= 0:
+            mask |= 1 << found
+        else:
+            foreign = True
     return mask, foreign
