@@ -293,6 +293,24 @@ def test_where_the_ordinary_insuree_does_better_the_columnar_engine_says_so_as_t
     assert won > 100  # person-years holding an identity for which the ordinary candidate won
 
 
+def test_a_year_of_as_many_visits_as_allowed_settles_and_one_more_is_refused():
+    """The kernel keeps one person-year's visits at a time in buffers as long as the most a case may hold."""
+    import numpy as np
+    from assistant.checks import MAX_VISITS
+    visits = [{"date": f"2023-{1 + n % 12:02d}-{1 + n % 28:02d}", "kind": ("inpatient", "outpatient")[n % 2],
+               "total": 100 + n % 700, "hospital_level": "level2"} for n in range(MAX_VISITS + 1)]
+    most = {"policy": "bayannur-2023", "identities": ["minimum_living"], "visits": visits[:MAX_VISITS]}
+    once = table_from_cases([most, most, most])  # (the case reader itself refuses one visit more)
+    person = once.column("person").to_numpy()
+    at = int(np.searchsorted(person, 2))
+    table = pa.concat_tables([once.slice(0, at), once.slice(at - 1, 1), once.slice(at)])
+    reference = [core_row((n, case)) for n, case in enumerate([most])]
+    out = settle_table(table).to_pylist()
+    assert out[0]["error"] is None and out[2] == dict(out[0], person=out[2]["person"])
+    assert tuple(out[0][name] for name in AMOUNTS) == reference[0][2]
+    assert str(MAX_VISITS) in out[1]["error"] and out[1]["out_of_pocket"] is None
+
+
 def test_a_pack_using_what_the_compiler_does_not_know_is_left_to_the_core():
     import copy
     from assistant.screening.compiled import CompiledPack, UnsupportedPack

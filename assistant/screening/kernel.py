@@ -172,15 +172,15 @@ def _half_up(numerator, den):
 
 
 @njit(inline="always")
-def _refused(r, kind, ins, level, loc, ref, date_given, day, today, total, ooc, cat_b, paid, paid_given, income,
+def _refused(r, first, kind, ins, level, loc, ref, date_given, day, today, total, ooc, cat_b, paid, paid_given, income,
              rural, max_fen, epoch, scope):
     """Whether the core refuses this visit, branch-free (the usual answer, no, costs almost nothing);
     `_reason` says why."""
-    return ((kind[r] < 0) | (level[r] < 0) | (loc[r] < 0) | (ref[r] < 0) | (ins[r] < 0) | (not date_given[r])
-            | (total[r] <= 0) | (day[r] > today) | ((loc[r] != LOCAL) & (ref[r] == NOT_NEEDED))
+    return ((kind[r - first] < 0) | (level[r - first] < 0) | (loc[r - first] < 0) | (ref[r - first] < 0) | (ins[r - first] < 0) | (not date_given[r])
+            | (total[r] <= 0) | (day[r] > today) | ((loc[r - first] != LOCAL) & (ref[r - first] == NOT_NEEDED))
             | (income[r] == 0) | (rural[r] == 0) | (ooc[r] < 0) | (cat_b[r] < 0) | (paid_given[r] & (paid[r] < 0))
             | (total[r] > max_fen) | (ooc[r] > max_fen) | (cat_b[r] > max_fen) | (paid[r] > max_fen)
-            | (ooc[r] + cat_b[r] > total[r]) | (paid[r] > total[r] - ooc[r]) | (epoch[r] < 0) | (paid[r] > scope[r]))
+            | (ooc[r] + cat_b[r] > total[r]) | (paid[r] > total[r] - ooc[r]) | (epoch[r - first] < 0) | (paid[r] > scope[r - first]))
 
 
 @njit(cache=True, nogil=True)  # kept out of line: inlined, it slowed the usual path threefold
@@ -192,15 +192,15 @@ def _reason(first, count, kind, ins, level, loc, ref, date_given, day, today, to
         return 0
     worst = 99
     for r in range(first, first + count):
-        if kind[r] < 0:
+        if kind[r - first] < 0:
             c = 1
-        elif level[r] < 0:
+        elif level[r - first] < 0:
             c = 2
-        elif loc[r] < 0:
+        elif loc[r - first] < 0:
             c = 3
-        elif ref[r] < 0:
+        elif ref[r - first] < 0:
             c = 4
-        elif ins[r] < 0:
+        elif ins[r - first] < 0:
             c = 5
         elif not date_given[r]:
             c = 6
@@ -208,7 +208,7 @@ def _reason(first, count, kind, ins, level, loc, ref, date_given, day, today, to
             c = 7
         elif day[r] > today:
             c = 8
-        elif loc[r] != LOCAL and ref[r] == NOT_NEEDED:
+        elif loc[r - first] != LOCAL and ref[r - first] == NOT_NEEDED:
             c = 9
         elif income[r] == 0 or rural[r] == 0:
             c = 10
@@ -220,9 +220,9 @@ def _reason(first, count, kind, ins, level, loc, ref, date_given, day, today, to
             c = 13
         elif paid[r] > total[r] - ooc[r]:
             c = 14
-        elif epoch[r] < 0:
+        elif epoch[r - first] < 0:
             c = 15
-        elif paid[r] > scope[r]:
+        elif paid[r] > scope[r - first]:
             c = 16
         else:
             continue
@@ -249,14 +249,16 @@ def settle_years(starts, counts, first_rows, list_offsets, value_offsets, text, 
     chosen = np.full(n_py, -1, np.int64)
     warned = np.zeros((n_flags, n_py), np.bool_)
     error = np.full(n_py, -1, np.int64)
-    n_rows = len(kind_at)
-    # per row: the codes, each read through its lookup (the input's dictionary → KINDS, LEVELS, …)
+    # per visit of the person-year being settled (index: row − first; one person-year at a time, so these
+    # few values stay in the processor's cache): the codes, each read through its lookup (the input's
+    # dictionary → KINDS, LEVELS, …)
+    n_rows = min(len(kind_at), MAX_VISITS)
     kind = np.empty(n_rows, np.int64)
     ins = np.empty(n_rows, np.int64)
     level = np.empty(n_rows, np.int64)
     loc = np.empty(n_rows, np.int64)
     ref = np.empty(n_rows, np.int64)
-    # per row: epoch (−1 outside the pack), policy scope, the statistics the case gave or the pack's
+    # epoch (−1 outside the pack), policy scope, the statistics the case gave or the pack's
     epoch = np.empty(n_rows, np.int64)
     scope = np.empty(n_rows, np.int64)
     stat = np.empty((n_rows, 2), np.int64)
@@ -274,29 +276,32 @@ def settle_years(starts, counts, first_rows, list_offsets, value_offsets, text, 
         # identities are read from the person-year's first visit as given (its input row)
         id_mask, foreign = _held(first_rows[i], list_offsets, value_offsets, text, valid, words, word_offsets)
         rows = range(first, first + counts[i])
+        if counts[i] > MAX_VISITS:
+            error[i] = 0  # (the first of `engine.refusals`)
+            continue
         py_total = 0
         py_scope = 0
         anything = False
         for r in rows:
-            kind[r], ins[r], level[r] = kind_of[kind_at[r]], ins_of[ins_at[r]], level_of[level_at[r]]
-            loc[r], ref[r] = loc_of[loc_at[r]], ref_of[ref_at[r]]
+            kind[r - first], ins[r - first], level[r - first] = kind_of[kind_at[r]], ins_of[ins_at[r]], level_of[level_at[r]]
+            loc[r - first], ref[r - first] = loc_of[loc_at[r]], ref_of[ref_at[r]]
             e = -1
             if date_given[r] and epoch_days[0] <= day[r] < epoch_days[n_epochs]:
                 e = 0
                 while day[r] >= epoch_days[e + 1]:
                     e += 1
-            epoch[r] = e
+            epoch[r - first] = e
             ye = max(e, 0)
-            scope[r] = total[r] - ooc[r]
+            scope[r - first] = total[r] - ooc[r]
             if cat_b[r] != 0:  # (most visits give no 乙类: no division)
-                scope[r] -= _half_up(cat_b[r] * category_b[ye, max(ins[r], 0)], den)
-            stat[r, 0] = income[r] if income[r] >= 0 else statistics[ye, 0]
-            stat[r, 1] = rural[r] if rural[r] >= 0 else statistics[ye, 1]
+                scope[r - first] -= _half_up(cat_b[r] * category_b[ye, max(ins[r - first], 0)], den)
+            stat[r - first, 0] = income[r] if income[r] >= 0 else statistics[ye, 0]
+            stat[r - first, 1] = rural[r] if rural[r] >= 0 else statistics[ye, 1]
             py_total += total[r]
-            py_scope += scope[r]
-            anything |= _refused(r, kind, ins, level, loc, ref, date_given, day, today, total, ooc, cat_b, paid,
+            py_scope += scope[r - first]
+            anything |= _refused(r, first, kind, ins, level, loc, ref, date_given, day, today, total, ooc, cat_b, paid,
                                  paid_given, income, rural, max_fen, epoch, scope)
-        if anything or counts[i] > MAX_VISITS:
+        if anything:
             error[i] = _reason(first, counts[i], kind, ins, level, loc, ref, date_given, day, today, total, ooc,
                                cat_b, paid, paid_given, income, rural, max_fen, epoch, scope)
             continue
@@ -308,12 +313,12 @@ def settle_years(starts, counts, first_rows, list_offsets, value_offsets, text, 
             spent[x] = 0
         py_basic = 0
         for r in rows:
-            e = epoch[r]
-            sc = scope[r]
-            k, ii = kind[r], ins[r]
-            vclass[r] = ((((e * N_KINDS + k) * N_INSURANCES + ii) * N_REFERRALS + ref[r]) * N_LOCATIONS
-                         + loc[r]) * (n_id + 1)
-            bc = (((e * N_INSURANCES + ii) * n_contribution + contribution[i]) * N_KINDS + k) * N_LEVELS + level[r]
+            e = epoch[r - first]
+            sc = scope[r - first]
+            k, ii = kind[r - first], ins[r - first]
+            vclass[r - first] = ((((e * N_KINDS + k) * N_INSURANCES + ii) * N_REFERRALS + ref[r - first]) * N_LOCATIONS
+                         + loc[r - first]) * (n_id + 1)
+            bc = (((e * N_INSURANCES + ii) * n_contribution + contribution[i]) * N_KINDS + k) * N_LEVELS + level[r - first]
             mode = basic[0, bc]
             full = basic[3, bc]
             amount = min(full, sc)
@@ -344,7 +349,7 @@ def settle_years(starts, counts, first_rows, list_offsets, value_offsets, text, 
                 pay_basic = min(raw, max(basic[5, bc] - spent[group], 0))
             spent[group] += pay_basic
             py_basic += pay_basic
-            after_basic[r] = sc - pay_basic
+            after_basic[r - first] = sc - pay_basic
         # candidates: each identity held, in the pack's order, then ordinary; the least out-of-pocket wins
         best_oop = -1
         best_ident = 0
@@ -366,8 +371,8 @@ def settle_years(starts, counts, first_rows, list_offsets, value_offsets, text, 
             sums[2] = py_basic
             flags = 0
             for r in rows:
-                w_class = vclass[r] + ident
-                remaining = after_basic[r]
+                w_class = vclass[r - first] + ident
+                remaining = after_basic[r - first]
                 # later tiers (banded.payment): round(F(accumulated base)) − paid so far, capped by the base
                 for t in range(n_tiers):
                     if remaining == 0:  # nothing left to pay: no tier's base or payment can change
@@ -378,7 +383,7 @@ def settle_years(starts, counts, first_rows, list_offsets, value_offsets, text, 
                     sl = slot[t, s]
                     after = acc[t, sl] + remaining
                     if share[t, s] >= 0:
-                        lower = _half_up(stat[r, statistic[t, s]] * share[t, s], den)
+                        lower = _half_up(stat[r - first, statistic[t, s]] * share[t, s], den)
                     else:
                         lower = fixed[t, s]
                     numerator = 0
@@ -397,7 +402,7 @@ def settle_years(starts, counts, first_rows, list_offsets, value_offsets, text, 
                     sums[3 + t] += pay
                     remaining -= pay
                 flags |= row_flags[w_class]
-                covers &= dominated[w_class] & (after_basic[r] >= 0)
+                covers &= dominated[w_class] & (after_basic[r - first] >= 0)
             beaten |= covers
             paid_all = 0
             for a in range(2, 3 + n_tiers):
@@ -419,17 +424,17 @@ def settle_years(starts, counts, first_rows, list_offsets, value_offsets, text, 
         if foreign:
             best_flags |= 1 << not_in_policy
         burden = py_total - best[2] - (best[3 + critical] if critical >= 0 else 0)
-        fe = max(epoch[first], 0)
+        fe = max(epoch[0], 0)
         for n in range(len(burden_code)):
-            threshold = _half_up(stat[first, burden_stat[n]] * burden_share[n, fe], den)
+            threshold = _half_up(stat[0, burden_stat[n]] * burden_share[n, fe], den)
             if burden > threshold and burden_who[n, best_ident]:
                 best_flags |= 1 << burden_code[n]
         for n in range(len(catalog_code)):
             if not catalog_who[n, best_ident]:
                 continue
             for r in rows:
-                if (catalog_kinds[n, kind[r]] and total[r] > 0 and catalog_given[r]
-                        and ooc[r] * den > catalog_limits[n, max(epoch[r], 0), level[r]] * total[r]):
+                if (catalog_kinds[n, kind[r - first]] and total[r] > 0 and catalog_given[r]
+                        and ooc[r] * den > catalog_limits[n, max(epoch[r - first], 0), level[r - first]] * total[r]):
                     best_flags |= 1 << catalog_code[n]
                     break
         for n in range(n_flags):
