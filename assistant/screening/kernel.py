@@ -172,15 +172,15 @@ def _half_up(numerator, den):
 
 
 @njit(inline="always")
-def _refused(r, first, kind, ins, level, loc, ref, date_given, day, today, total, ooc, cat_b, paid, paid_given, income,
+def _refused(r, v, kind, ins, level, loc, ref, date_given, day, today, total, ooc, cat_b, paid, paid_given, income,
              rural, max_fen, epoch, scope):
-    """Whether the core refuses this visit, branch-free (the usual answer, no, costs almost nothing);
-    `_reason` says why."""
-    return ((kind[r - first] < 0) | (level[r - first] < 0) | (loc[r - first] < 0) | (ref[r - first] < 0) | (ins[r - first] < 0) | (not date_given[r])
-            | (total[r] <= 0) | (day[r] > today) | ((loc[r - first] != LOCAL) & (ref[r - first] == NOT_NEEDED))
+    """Whether the core refuses this visit (input row r, the person-year's visit v), branch-free (the
+    usual answer, no, costs almost nothing); `_reason` says why."""
+    return ((kind[v] < 0) | (level[v] < 0) | (loc[v] < 0) | (ref[v] < 0) | (ins[v] < 0) | (not date_given[r])
+            | (total[r] <= 0) | (day[r] > today) | ((loc[v] != LOCAL) & (ref[v] == NOT_NEEDED))
             | (income[r] == 0) | (rural[r] == 0) | (ooc[r] < 0) | (cat_b[r] < 0) | (paid_given[r] & (paid[r] < 0))
             | (total[r] > max_fen) | (ooc[r] > max_fen) | (cat_b[r] > max_fen) | (paid[r] > max_fen)
-            | (ooc[r] + cat_b[r] > total[r]) | (paid[r] > total[r] - ooc[r]) | (epoch[r - first] < 0) | (paid[r] > scope[r - first]))
+            | (ooc[r] + cat_b[r] > total[r]) | (paid[r] > total[r] - ooc[r]) | (epoch[v] < 0) | (paid[r] > scope[v]))
 
 
 @njit(cache=True, nogil=True)  # kept out of line: inlined, it slowed the usual path threefold
@@ -191,16 +191,17 @@ def _reason(first, count, kind, ins, level, loc, ref, date_given, day, today, to
     if count > MAX_VISITS:
         return 0
     worst = 99
-    for r in range(first, first + count):
-        if kind[r - first] < 0:
+    for v in range(count):
+        r = first + v
+        if kind[v] < 0:
             c = 1
-        elif level[r - first] < 0:
+        elif level[v] < 0:
             c = 2
-        elif loc[r - first] < 0:
+        elif loc[v] < 0:
             c = 3
-        elif ref[r - first] < 0:
+        elif ref[v] < 0:
             c = 4
-        elif ins[r - first] < 0:
+        elif ins[v] < 0:
             c = 5
         elif not date_given[r]:
             c = 6
@@ -208,7 +209,7 @@ def _reason(first, count, kind, ins, level, loc, ref, date_given, day, today, to
             c = 7
         elif day[r] > today:
             c = 8
-        elif loc[r - first] != LOCAL and ref[r - first] == NOT_NEEDED:
+        elif loc[v] != LOCAL and ref[v] == NOT_NEEDED:
             c = 9
         elif income[r] == 0 or rural[r] == 0:
             c = 10
@@ -220,9 +221,9 @@ def _reason(first, count, kind, ins, level, loc, ref, date_given, day, today, to
             c = 13
         elif paid[r] > total[r] - ooc[r]:
             c = 14
-        elif epoch[r - first] < 0:
+        elif epoch[v] < 0:
             c = 15
-        elif paid[r] > scope[r - first]:
+        elif paid[r] > scope[v]:
             c = 16
         else:
             continue
@@ -231,9 +232,9 @@ def _reason(first, count, kind, ins, level, loc, ref, date_given, day, today, to
 
 
 @njit(cache=True, nogil=True, error_model="numpy")  # no zero test before each division: den > 0
-def settle_years(starts, counts, first_rows, list_offsets, value_offsets, text, valid, words, word_offsets, contribution,
-                 kind_at, kind_of, ins_at, ins_of, level_at, level_of, loc_at, loc_of, ref_at, ref_of, date_given, day, today, total, ooc, cat_b, paid, paid_given,
-                 catalog_given, income, rural, max_fen,
+def settle_years(starts, counts, first_rows, list_offsets, value_offsets, text, valid, words, word_offsets,
+                 contribution, kind_at, kind_of, ins_at, ins_of, level_at, level_of, loc_at, loc_of, ref_at, ref_of,
+                 date_given, day, today, total, ooc, cat_b, paid, paid_given, catalog_given, income, rural, max_fen,
                  den, n_id, epoch_days, category_b, statistics, n_contribution,
                  basic, n_keys, n_groups, n_tiers, n_slots, sid, dummy, fixed, share, statistic, limit, limit_scaled,
                  slot, uppers, ratios, row_flags, critical, burden_code, burden_who, burden_share, burden_stat,
@@ -275,34 +276,35 @@ def settle_years(starts, counts, first_rows, list_offsets, value_offsets, text, 
         first = starts[i]
         # identities are read from the person-year's first visit as given (its input row)
         id_mask, foreign = _held(first_rows[i], list_offsets, value_offsets, text, valid, words, word_offsets)
-        rows = range(first, first + counts[i])
-        if counts[i] > MAX_VISITS:
+        count = counts[i]
+        if count > MAX_VISITS:
             error[i] = 0  # (the first of `engine.refusals`)
             continue
         py_total = 0
         py_scope = 0
         anything = False
-        for r in rows:
-            kind[r - first], ins[r - first], level[r - first] = kind_of[kind_at[r]], ins_of[ins_at[r]], level_of[level_at[r]]
-            loc[r - first], ref[r - first] = loc_of[loc_at[r]], ref_of[ref_at[r]]
+        for v in range(count):
+            r = first + v
+            kind[v], ins[v], level[v] = kind_of[kind_at[r]], ins_of[ins_at[r]], level_of[level_at[r]]
+            loc[v], ref[v] = loc_of[loc_at[r]], ref_of[ref_at[r]]
             e = -1
             if date_given[r] and epoch_days[0] <= day[r] < epoch_days[n_epochs]:
                 e = 0
                 while day[r] >= epoch_days[e + 1]:
                     e += 1
-            epoch[r - first] = e
+            epoch[v] = e
             ye = max(e, 0)
-            scope[r - first] = total[r] - ooc[r]
+            scope[v] = total[r] - ooc[r]
             if cat_b[r] != 0:  # (most visits give no 乙类: no division)
-                scope[r - first] -= _half_up(cat_b[r] * category_b[ye, max(ins[r - first], 0)], den)
-            stat[r - first, 0] = income[r] if income[r] >= 0 else statistics[ye, 0]
-            stat[r - first, 1] = rural[r] if rural[r] >= 0 else statistics[ye, 1]
+                scope[v] -= _half_up(cat_b[r] * category_b[ye, max(ins[v], 0)], den)
+            stat[v, 0] = income[r] if income[r] >= 0 else statistics[ye, 0]
+            stat[v, 1] = rural[r] if rural[r] >= 0 else statistics[ye, 1]
             py_total += total[r]
-            py_scope += scope[r - first]
-            anything |= _refused(r, first, kind, ins, level, loc, ref, date_given, day, today, total, ooc, cat_b, paid,
+            py_scope += scope[v]
+            anything |= _refused(r, v, kind, ins, level, loc, ref, date_given, day, today, total, ooc, cat_b, paid,
                                  paid_given, income, rural, max_fen, epoch, scope)
         if anything:
-            error[i] = _reason(first, counts[i], kind, ins, level, loc, ref, date_given, day, today, total, ooc,
+            error[i] = _reason(first, count, kind, ins, level, loc, ref, date_given, day, today, total, ooc,
                                cat_b, paid, paid_given, income, rural, max_fen, epoch, scope)
             continue
         # 基本医保 (basic.basic_payment) does not depend on the identity: once per visit, in order.
@@ -312,13 +314,14 @@ def settle_years(starts, counts, first_rows, list_offsets, value_offsets, text, 
         for x in range(n_groups):
             spent[x] = 0
         py_basic = 0
-        for r in rows:
-            e = epoch[r - first]
-            sc = scope[r - first]
-            k, ii = kind[r - first], ins[r - first]
-            vclass[r - first] = ((((e * N_KINDS + k) * N_INSURANCES + ii) * N_REFERRALS + ref[r - first]) * N_LOCATIONS
-                         + loc[r - first]) * (n_id + 1)
-            bc = (((e * N_INSURANCES + ii) * n_contribution + contribution[i]) * N_KINDS + k) * N_LEVELS + level[r - first]
+        for v in range(count):
+            r = first + v
+            e = epoch[v]
+            sc = scope[v]
+            k, ii = kind[v], ins[v]
+            vclass[v] = ((((e * N_KINDS + k) * N_INSURANCES + ii) * N_REFERRALS + ref[v]) * N_LOCATIONS
+                         + loc[v]) * (n_id + 1)
+            bc = (((e * N_INSURANCES + ii) * n_contribution + contribution[i]) * N_KINDS + k) * N_LEVELS + level[v]
             mode = basic[0, bc]
             full = basic[3, bc]
             amount = min(full, sc)
@@ -349,7 +352,7 @@ def settle_years(starts, counts, first_rows, list_offsets, value_offsets, text, 
                 pay_basic = min(raw, max(basic[5, bc] - spent[group], 0))
             spent[group] += pay_basic
             py_basic += pay_basic
-            after_basic[r - first] = sc - pay_basic
+            after_basic[v] = sc - pay_basic
         # candidates: each identity held, in the pack's order, then ordinary; the least out-of-pocket wins
         best_oop = -1
         best_ident = 0
@@ -370,9 +373,10 @@ def settle_years(starts, counts, first_rows, list_offsets, value_offsets, text, 
                 sums[x] = 0
             sums[2] = py_basic
             flags = 0
-            for r in rows:
-                w_class = vclass[r - first] + ident
-                remaining = after_basic[r - first]
+            for v in range(count):
+                r = first + v
+                w_class = vclass[v] + ident
+                remaining = after_basic[v]
                 # later tiers (banded.payment): round(F(accumulated base)) − paid so far, capped by the base
                 for t in range(n_tiers):
                     if remaining == 0:  # nothing left to pay: no tier's base or payment can change
@@ -383,7 +387,7 @@ def settle_years(starts, counts, first_rows, list_offsets, value_offsets, text, 
                     sl = slot[t, s]
                     after = acc[t, sl] + remaining
                     if share[t, s] >= 0:
-                        lower = _half_up(stat[r - first, statistic[t, s]] * share[t, s], den)
+                        lower = _half_up(stat[v, statistic[t, s]] * share[t, s], den)
                     else:
                         lower = fixed[t, s]
                     numerator = 0
@@ -402,7 +406,7 @@ def settle_years(starts, counts, first_rows, list_offsets, value_offsets, text, 
                     sums[3 + t] += pay
                     remaining -= pay
                 flags |= row_flags[w_class]
-                covers &= dominated[w_class] & (after_basic[r - first] >= 0)
+                covers &= dominated[w_class] & (after_basic[v] >= 0)
             beaten |= covers
             paid_all = 0
             for a in range(2, 3 + n_tiers):
@@ -432,9 +436,10 @@ def settle_years(starts, counts, first_rows, list_offsets, value_offsets, text, 
         for n in range(len(catalog_code)):
             if not catalog_who[n, best_ident]:
                 continue
-            for r in rows:
-                if (catalog_kinds[n, kind[r - first]] and total[r] > 0 and catalog_given[r]
-                        and ooc[r] * den > catalog_limits[n, max(epoch[r - first], 0), level[r - first]] * total[r]):
+            for v in range(count):
+                r = first + v
+                if (catalog_kinds[n, kind[v]] and total[r] > 0 and catalog_given[r]
+                        and ooc[r] * den > catalog_limits[n, max(epoch[v], 0), level[v]] * total[r]):
                     best_flags |= 1 << catalog_code[n]
                     break
         for n in range(n_flags):
