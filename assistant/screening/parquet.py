@@ -172,7 +172,7 @@ def screen_parquet(source, target, workers: int | None = None, rows: int = SLICE
                 return done
             for piece in whole_persons(read_batches(source, rows)):
                 settled.append(settling.submit(settle_table, piece, True))
-                count += hand_on(workers, 2)
+                count += hand_on(2 * workers, 4)  # (a deeper queue than the threads: none waits for another's turn)
             count += hand_on(0, 0)
     finally:
         if collecting:
