@@ -311,6 +311,21 @@ def test_a_year_of_as_many_visits_as_allowed_settles_and_one_more_is_refused():
     assert str(MAX_VISITS) in out[1]["error"] and out[1]["out_of_pocket"] is None
 
 
+def test_person_years_are_found_by_the_calendar_year_of_every_day():
+    import datetime as dt
+    import numpy as np
+    from assistant.screening.kernel import layout
+    rng = np.random.default_rng(3)
+    days = np.sort(np.concatenate([rng.integers(-719_000, 2_900_000, 5000), [-719_162, -1, 0, 364, 365, 2_932_896]]))
+    person = np.zeros(len(days), np.int64)
+    ordered, starts, year = layout(person, days)
+    epoch = dt.date(1970, 1, 1).toordinal()
+    assert year.tolist() == [dt.date.fromordinal(epoch + int(d)).year for d in days]
+    assert ordered and starts.tolist() == [0, *np.flatnonzero(np.diff(year)) + 1]
+    assert not layout(person, days[::-1].copy())[0]
+    assert not layout(np.arange(len(days))[::-1].copy(), days)[0]
+
+
 def test_a_pack_using_what_the_compiler_does_not_know_is_left_to_the_core():
     import copy
     from assistant.screening.compiled import CompiledPack, UnsupportedPack

@@ -22,22 +22,14 @@ def _join(parts: list, dtype) -> np.ndarray:
 
 def integers(column, missing: int) -> tuple[np.ndarray, np.ndarray | None]:
     """(int64 values with `missing` where null, which cells were given — None when all were)."""
-    values, given, any_null = [], [], False
-    for chunk in _chunks(column):
-        if not pa.types.is_int64(chunk.type):
-            chunk = chunk.cast(pa.int64())
-        if chunk.null_count == 0:
-            values.append(chunk.to_numpy())
-            given.append(np.ones(len(chunk), bool))
-        elif chunk.null_count == len(chunk):
-            values.append(np.full(len(chunk), missing, np.int64))
-            given.append(np.zeros(len(chunk), bool))
-            any_null = True
-        else:
-            values.append(pc.fill_null(chunk, missing).to_numpy())
-            given.append(chunk.is_valid().to_numpy(zero_copy_only=False))
-            any_null = True
-    return _join(values, np.int64), (_join(given, bool) if any_null else None)
+    chunks = [chunk if pa.types.is_int64(chunk.type) else chunk.cast(pa.int64()) for chunk in _chunks(column)]
+    values = [chunk.to_numpy() if chunk.null_count == 0
+              else np.full(len(chunk), missing, np.int64) if chunk.null_count == len(chunk)
+              else pc.fill_null(chunk, missing).to_numpy() for chunk in chunks]
+    if not any(chunk.null_count for chunk in chunks):
+        return _join(values, np.int64), None
+    given = [chunk.is_valid().to_numpy(zero_copy_only=False) for chunk in chunks]
+    return _join(values, np.int64), _join(given, bool)
 
 
 def days(column) -> tuple[np.ndarray, np.ndarray | None]:
@@ -68,6 +60,9 @@ def _indices(column: pa.ChunkedArray, null: int) -> np.ndarray:
     parts = []
     for chunk in column.chunks:
         indices = chunk.indices
+        if indices.null_count == len(indices):  # (a column left empty: no need to look at each cell)
+            parts.append(np.full(len(indices), null, np.int32))
+            continue
         if indices.null_count:
             indices = pc.fill_null(indices, null)
         parts.append(indices.to_numpy(zero_copy_only=False))

@@ -18,7 +18,7 @@ from ..checks import ABSURD_AMOUNT, MAX_VISITS
 from ..knowledge.store import packs, tier_codes
 from .compiled import DEFAULTS, INSURANCES, KINDS, LEVELS, LOCATIONS, REFERRALS, CompiledPack, compiled, supported
 from . import columns
-from .kernel import PackTables, layout, settle_years, year_of
+from .kernel import PackTables, layout, settle_years
 
 MAX_FEN = int(ABSURD_AMOUNT * 100)  # the core's absurd amount, in fen
 AMOUNTS = ("total", "policy_scope", *tier_codes(), "out_of_pocket")
@@ -72,7 +72,7 @@ def _read(table: pa.Table) -> tuple[dict, np.ndarray | None]:
     person = _frozen(columns.integers(table.column("person"), 0)[0])
     day, given = columns.days(table.column("date"))
     day = _frozen(day)
-    year = year_of(day)
+    ordered, starts, year = layout(person, day)
     c = {"person": person, "year": year, "day": day, "lookups": {},
          "date_given": np.ones(len(day), bool) if given is None else given}
     for name, values, default in (("kind", KINDS, None), ("hospital_level", LEVELS, "hospital_level"),
@@ -91,12 +91,11 @@ def _read(table: pa.Table) -> tuple[dict, np.ndarray | None]:
     c["tier_word"], c["tier_words"] = columns.words(table.column("contribution_tier"))
     c["identities"] = columns.lists(table.column("identities"))  # per input row: not reordered below
     order = None
-    ordered, starts = layout(person, year, day)
     if not ordered:
         order = np.lexsort((np.arange(len(person)), np.where(c["date_given"], day, np.iinfo(np.int64).min), year, person))
         c = {k: (v[order] if isinstance(v, np.ndarray) and k != "identities" else v)
              for k, v in c.items()}
-        starts = layout(_frozen(c["person"]), c["year"], _frozen(c["day"]))[1]
+        starts = layout(_frozen(c["person"]), _frozen(c["day"]))[1]
     c["starts"] = starts
     return c, order
 

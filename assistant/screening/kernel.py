@@ -469,36 +469,29 @@ def _january_first(year):
 
 
 @njit(cache=True, nogil=True)
-def year_of(day):
-    """Calendar year of each day counted from 1970-01-01."""
-    out = np.empty(len(day), np.int64)
-    low, high, year = 1, 0, 0        # the last year found and its days [low, high): most rows share it
-    for n in range(len(day)):
-        d = day[n]
-        if not (low <= d < high):
-            year = _civil_year(d)
-            low, high = _january_first(year), _january_first(year + 1)
-        out[n] = year
-    return out
-
-
-@njit(cache=True, nogil=True)
-def layout(person, year, day):
-    """(whether the rows are sorted by person, year and date; the rows that open a person-year,
-    meaningful when they are sorted)."""
+def layout(person, day):
+    """(whether the rows are sorted by person, calendar year and date; the rows that open a
+    person-year, meaningful when they are sorted; each row's calendar year), in one pass."""
     n = len(person)
     opens = np.empty(n, np.int64)
+    year = np.empty(n, np.int64)
     m = 0
     ordered = True
+    low, high, y = 1, 0, 0           # the last year found and its days [low, high): most rows share it
     for r in range(n):
-        if r == 0 or person[r] != person[r - 1] or year[r] != year[r - 1]:
+        d = day[r]
+        if not (low <= d < high):
+            y = _civil_year(d)
+            low, high = _january_first(y), _january_first(y + 1)
+        year[r] = y
+        if r == 0 or person[r] != person[r - 1] or y != year[r - 1]:
             opens[m] = r
             m += 1
-            if r and (person[r] < person[r - 1] or (person[r] == person[r - 1] and year[r] < year[r - 1])):
+            if r and (person[r] < person[r - 1] or (person[r] == person[r - 1] and y < year[r - 1])):
                 ordered = False
-        elif day[r] < day[r - 1]:
+        elif d < day[r - 1]:
             ordered = False
-    return ordered, opens[:m]
+    return ordered, opens[:m], year
 
 
 @njit(inline="always")
