@@ -30,3 +30,16 @@ def test_columnar_is_the_default_and_gives_the_core_rows():
         assert seen[-1] == (len(members), len(members))
         assert sum(1 for row in got if row.error) > 0  # refusals come through with their row numbers
         assert sum(1 for row in got if not row.error and not row.monitoring and not row.notes) > 50
+
+
+def test_members_holding_an_identity_go_to_the_core_at_once():
+    """救助 is what an identity brings, and 救助 needs the core's words: settling such a member in
+    columns first would only be done twice."""
+    from assistant.screening.roster import _prepare
+    members = _members(300, seed=13)
+    table, rest = _prepare(members, "bayannur-2023", None, None)
+    holding = {n for n, m in enumerate(members) if m.identities}
+    assert holding and holding <= set(rest)
+    in_columns = set(table.column("person").to_pylist())
+    assert in_columns and not (in_columns & holding)
+    assert in_columns | set(rest) == set(range(len(members)))

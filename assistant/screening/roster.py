@@ -5,7 +5,8 @@ result's flag messages and eligibility text). The columnar path computes numbers
 member is settled in columns; a member whose year raises no warning and gets no 救助 has a row
 made of those numbers (its words are empty, as the core's would be); a member with a warning, an
 aid amount, a refused input, or visits in more than one year is settled again by the explained
-core, which writes that member's words. The rows are therefore the core's, by construction, and
+core, which writes that member's words. A member who holds an identity goes to the core directly:
+救助 (words) is what an identity is for. The rows are therefore the core's, by construction, and
 the columns carry the bulk: in a general population most people only have basic and 大病.
 """
 from __future__ import annotations
@@ -28,7 +29,9 @@ def _prepare(members, policy, region, income):
     from ..settlement.api import select_pack
     cases, persons, policies, rest = [], [], [], []
     for n, member in enumerate(members):
-        if not member.visits:
+        if not member.visits or member.identities:
+            # an identity almost always brings words (救助 to apply for, or a note that the pack does
+            # not know it): such a member goes to the core at once rather than being settled twice
             rest.append(n)
             continue
         try:
