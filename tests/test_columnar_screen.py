@@ -1,5 +1,6 @@
 """`screen` with the columnar engine (the default) gives the core's rows, member by member."""
 import pyarrow.parquet as pq
+import pytest
 
 from assistant.roster.members import Member
 from assistant.roster.screen import DEFAULT_ENGINE, screen
@@ -43,3 +44,23 @@ def test_members_holding_an_identity_go_to_the_core_at_once():
     in_columns = set(table.column("person").to_pylist())
     assert in_columns and not (in_columns & holding)
     assert in_columns | set(rest) == set(range(len(members)))
+
+
+@pytest.mark.parametrize("wordy", [0.0, 1.0])
+def test_after_the_first_members_the_rest_go_where_they_cost_least_and_rows_stay_the_core_s(monkeypatch, wordy):
+    """PROBE members are settled in columns first; with WORDY 0 every later one goes to the core
+    at once, with WORDY 1 every later one is settled in columns. The rows are the core's either way."""
+    from assistant.screening import roster
+    monkeypatch.setattr(roster, "PROBE", 40)
+    monkeypatch.setattr(roster, "WORDY", wordy)
+    members = _members(400, seed=14)
+    prepared = []
+    real = roster._prepare
+
+    def counting(members, policy, region, income, indices):
+        prepared.append(len(indices))
+        return real(members, policy, region, income, indices)
+    monkeypatch.setattr(roster, "_prepare", counting)
+    want = screen(members, policy="bayannur-2023", engine="core", workers=1)
+    assert screen(members, policy="bayannur-2023") == want
+    assert prepared[0] == 40 and len(prepared) == (1 if wordy == 0.0 else 2)

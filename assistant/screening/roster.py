@@ -23,12 +23,18 @@ from .compiled import supported
 from .engine import settle_table
 
 
-def _prepare(members, policy, region, income):
-    """(the members the columns settle, their cases as a table, everything else left to the core)."""
+PROBE = 500   # members settled in columns first, to see whether the columns pay for this roster
+WORDY = 0.5   # when more of those than this share need the core's words, the rest go to the core at once
+
+
+def _prepare(members, policy, region, income, indices=None):
+    """(the members the columns settle, their cases as a table, everything else left to the core);
+    `indices`: which members to look at (default: all)."""
     from ..roster.members import case_for
     from ..settlement.api import select_pack
     cases, persons, policies, rest = [], [], [], []
-    for n, member in enumerate(members):
+    for n in range(len(members)) if indices is None else indices:
+        member = members[n]
         if not member.visits or member.identities:
             # an identity almost always brings words (救助 to apply for, or a note that the pack does
             # not know it): such a member goes to the core at once rather than being settled twice
@@ -52,20 +58,25 @@ def _prepare(members, policy, region, income):
     return table, rest
 
 
+def _needs_words(settled: pa.Table) -> np.ndarray:
+    """Per settled member: whether the row carries the core's words (a warning, an aid amount for
+    建议申请, a refusal), so the core must settle it again to write them."""
+    from ..roster.screen import AID_TIERS
+    words = np.zeros(settled.num_rows, dtype=bool)
+    for name in settled.column_names:
+        if name.startswith("flag_"):
+            words |= settled.column(name).fill_null(True).to_numpy(zero_copy_only=False)
+    for name in AID_TIERS:  # an aid amount means words in 建议申请
+        words |= settled.column(name).fill_null(0).to_numpy(zero_copy_only=False) > 0
+    return words | settled.column("error").is_valid().to_numpy(zero_copy_only=False)
+
+
 def _rows(members, settled: pa.Table, rest: list[int], policy, region, income, progress):
-    from ..roster.screen import AID_TIERS, AMOUNT_KEYS, ScreenRow, _core
+    from ..roster.screen import AMOUNT_KEYS, ScreenRow, _core
     out: dict[int, object] = {}
     if settled is not None and settled.num_rows:
-        data = {name: settled.column(name).to_numpy(zero_copy_only=False)
-                for name in ("person", *AMOUNT_KEYS, "error")}
-        words = np.zeros(settled.num_rows, dtype=bool)
-        for name in settled.column_names:
-            if name.startswith("flag_"):
-                words |= settled.column(name).fill_null(True).to_numpy(zero_copy_only=False)
-        for name in AID_TIERS:  # an aid amount means words in 建议申请
-            words |= np.asarray(data[name] > 0) if data[name].dtype != object else np.array(
-                [v is not None and v > 0 for v in data[name]])
-        words |= np.array([e is not None for e in data["error"]])
+        data = {name: settled.column(name).to_numpy(zero_copy_only=False) for name in ("person", *AMOUNT_KEYS)}
+        words = _needs_words(settled)
         identity = settled.column("identity_applied").to_pylist()
         policies = settled.column("policy").to_pylist()
         for i, n in enumerate(data["person"].tolist()):
@@ -92,11 +103,25 @@ def _rows(members, settled: pa.Table, rest: list[int], policy, region, income, p
 
 
 def screen_columnar(members, *, policy=None, region=None, per_capita_income=None, progress=None, **_options):
-    """ENGINES["columnar"]: one ScreenRow per member, equal to the core's."""
+    """ENGINES["columnar"]: one ScreenRow per member, equal to the core's.
+
+    The first PROBE members the columns could take are settled first: when most of them need the
+    core's words anyway (a roster of large bills, every year a warning), the others go to the core
+    at once instead of being settled twice. Either way every row is the core's."""
     income = None if per_capita_income is None else Decimal(per_capita_income)
-    table, rest = _prepare(members, policy, region, income)
-    settled = settle_table(table) if table is not None else None
-    return _rows(members, settled, rest, policy, region, income, progress)
+    candidates = [n for n, member in enumerate(members) if member.visits and not member.identities]
+    table, rest = _prepare(members, policy, region, income, candidates[:PROBE])
+    settled = [settle_table(table)] if table is not None else []
+    later = candidates[PROBE:]
+    if later and settled and _needs_words(settled[0]).mean() > WORDY:
+        rest.extend(later)
+    elif later:
+        table, others = _prepare(members, policy, region, income, later)
+        rest.extend(others)
+        settled += [settle_table(table)] if table is not None else []
+    rest.extend(n for n, member in enumerate(members) if not member.visits or member.identities)
+    joined = pa.concat_tables(settled) if settled else None
+    return _rows(members, joined, rest, policy, region, income, progress)
 
 
 def screen_spark(members, *, policy=None, region=None, per_capita_income=None, progress=None, spark=None,
