@@ -32,7 +32,7 @@ def test_a_new_database_gets_the_whole_schema_and_matches_the_tables(ledger):
     from sqlmodel import SQLModel
 
     from assistant.ledger.db import current_revision
-    assert current_revision(ledger.engine) == "0002"
+    assert current_revision(ledger.engine) == "0003"
     with ledger.engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), SQLModel.metadata) == []
 

@@ -50,6 +50,31 @@ def test_a_disabled_account_cannot_sign_in(ledger):
     assert not any("新的密码456789" in line for line in described)
 
 
+def test_five_wrong_passwords_in_a_row_lock_the_account_for_a_while(ledger):
+    import datetime as dt
+    from assistant.ledger.tables import User
+    people = staff(ledger)
+    start = dt.datetime(2026, 12, 2, 1, 0, tzinfo=dt.timezone.utc)  # 09:00 in Beijing
+    with ledger.session() as s:
+        for n in range(auth.MAX_FAILURES - 1):  # four wrong, then right: the count starts again
+            assert auth.sign_in(s, "wang", "猜的密码", at=start) is None
+        assert auth.sign_in(s, "wang", PASSWORD, at=start) is not None
+        for n in range(auth.MAX_FAILURES):
+            assert auth.sign_in(s, "wang", "猜的密码", at=start) is None
+        with pytest.raises(auth.Locked, match="09:15"):   # even the right password waits
+            auth.sign_in(s, "wang", PASSWORD, at=start + dt.timedelta(minutes=14))
+        assert auth.sign_in(s, "liu", PASSWORD, at=start) is not None  # other accounts are not touched
+        assert auth.sign_in(s, "wang", PASSWORD, at=start + dt.timedelta(minutes=16)) is not None
+        for n in range(auth.MAX_FAILURES):
+            auth.sign_in(s, "wang", "又猜错了", at=start + dt.timedelta(minutes=20))
+        assert auth.locked_until(s.get(User, people.wang.id), start + dt.timedelta(minutes=21))
+        auth.update_user(s, people.admin, people.wang.id, password="管理员给的新密码")  # an admin unlocks at once
+        assert auth.sign_in(s, "wang", "管理员给的新密码", at=start + dt.timedelta(minutes=21)) is not None
+        described = [audit.describe(e) for e in audit.entries(s, people.admin)]
+    assert sum("锁定" in line for line in described) == 2
+    assert not any("猜的密码" in line or "又猜错了" in line for line in described)
+
+
 def test_the_first_admin_is_made_once(ledger):
     with ledger.session() as s:
         assert auth.needs_setup(s)

@@ -39,7 +39,7 @@ def test_upgrading_an_old_ledger_keeps_every_person_visit_and_identity(ledger_ur
     _old_ledger(ledger_url)
     ledger = Ledger(ledger_url)  # opening upgrades to head
     try:
-        assert current_revision(ledger.engine) == "0002"
+        assert current_revision(ledger.engine) == "0003"
         with ledger.session() as s:
             held = s.exec(select(MemberIdentity).order_by(MemberIdentity.id)).all()
             assert [(h.member_id, h.code) for h in held] == [(1, "minimum_living"), (1, "extreme_poverty")]

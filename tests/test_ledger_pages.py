@@ -71,7 +71,20 @@ def test_a_wrong_password_is_refused_without_saying_which_part(ledger):
     at.text_input(key="ws_login_password").input("not-the-password")
     _submit(at, "登录")
     assert "ws_actor" not in at.session_state
-    assert [e.value for e in at.error] == ["登录名或密码不对，请重新输入。忘记密码请找管理员重设。"]
+    assert [e.value for e in at.error] == ["登录名或密码不对，请重新输入。忘记密码请找管理员重设。"
+                                           "连续输错5次，账号会锁定15分钟。"]
+
+
+def test_after_five_wrong_passwords_the_page_says_the_account_waits_and_until_when(ledger):
+    staff(ledger)
+    at = _run(AppTest.from_file(PAGE, default_timeout=60))
+    for attempt in range(6):  # five wrong, then the right one
+        at.text_input(key="ws_login_user").input("wang")
+        at.text_input(key="ws_login_password").input(PASSWORD if attempt == 5 else f"guess-{attempt}")
+        _submit(at, "登录")
+    assert "ws_actor" not in at.session_state
+    (message,) = [e.value for e in at.error]
+    assert "锁定" in message and re.search(r"\d\d:\d\d以后再试", message) and "管理员" in message
 
 
 def test_a_cadre_sees_only_their_villages_and_no_account_management(ledger):

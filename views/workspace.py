@@ -59,17 +59,21 @@ def login_form(ledger: Ledger) -> None:
             username = st.text_input("登录名", key="ws_login_user")
             password = st.text_input("密码", type="password", key="ws_login_password")
             if st.form_submit_button("登录", type="primary"):
-                with ledger.session() as session:
-                    actor = auth.sign_in(session, username, password)
-                ss.pop("ws_login_password", None)
-                if actor is None:
-                    ss["ws_login_failed"] = True
+                try:
+                    with ledger.session() as session:
+                        actor = auth.sign_in(session, username, password)
+                except auth.Locked as locked:
+                    actor, ss["ws_login_failed"] = None, locked.message
                 else:
+                    ss["ws_login_failed"] = "登录名或密码不对，请重新输入。忘记密码请找管理员重设。" \
+                        f"连续输错{auth.MAX_FAILURES}次，账号会锁定{auth.LOCK_MINUTES}分钟。"
+                ss.pop("ws_login_password", None)
+                if actor is not None:
                     ss[ACTOR] = actor
                     ss.pop("ws_login_failed", None)
                 st.rerun()
         if ss.get("ws_login_failed"):
-            st.error("登录名或密码不对，请重新输入。忘记密码请找管理员重设。")
+            st.error(ss["ws_login_failed"])
 
 
 def sign_out() -> None:

@@ -154,7 +154,8 @@ def users_section(ledger, actor) -> None:
             with st.container(border=True, horizontal=True, vertical_alignment="center", key=f"ws-user-{user.id}"):
                 st.markdown(f"**{common.escape(user.display_name)}**（{common.escape(user.username)}）· "
                             f"{auth.ROLES.get(user.role, user.role)} · 负责：{common.escape('、'.join(user.villages) or '全部')}"
-                            f" · {'启用' if user.active else '已停用'}")
+                            f" · {'启用' if user.active else '已停用'}"
+                            + (" · 已锁定（连续输错密码），重设密码即可解锁" if auth.locked_until(user) else ""))
                 if user.id != actor.id:
                     st.button("停用" if user.active else "启用", key=f"ws_user_toggle_{user.id}",
                               on_click=_toggle, args=(ledger, actor, user.id, not user.active))

@@ -11,7 +11,7 @@ from ..privacy import mask_id, mask_name, mask_phone
 from .tables import AuditEntry
 
 ACTIONS = {"create": "新增", "update": "修改", "delete": "删除", "import": "导入", "resettle": "重新计算",
-           "reveal": "查看完整身份证号", "export": "导出"}
+           "reveal": "查看完整身份证号", "export": "导出", "lock": "锁定"}
 ENTITIES = {"household": "户", "member": "成员", "visit": "就诊记录", "user": "账号", "roster": "花名册",
             "settlement": "结算结果"}
 SENSITIVE = {"身份证号": mask_id, "电话": mask_phone}

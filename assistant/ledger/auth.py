@@ -3,9 +3,12 @@
 An admin manages cadres and sees every village; a cadre sees only the villages given to them.
 The first admin is created once, by the set-up form on the workspace page or from the
 environment (SANCHONG_ADMIN_USER + SANCHONG_ADMIN_PASSWORD) when the ledger has no admin yet.
+MAX_FAILURES wrong passwords in a row lock an account for LOCK_MINUTES (guessing a password
+then takes years); an admin who sets a new password unlocks it at once.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 
@@ -15,11 +18,17 @@ from sqlmodel import Session, select
 
 from . import audit
 from .errors import LedgerError, NotAllowed
-from .tables import User
+from .tables import User, now
 
 HASHER = PasswordHasher()  # argon2id with the library's current recommended cost
 ROLES = {"admin": "管理员", "cadre": "村干部"}
 MIN_PASSWORD = 8
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+
+
+class Locked(LedgerError):
+    """The account is locked after too many wrong passwords; `message` says until when and what to do."""
 
 
 @dataclass(frozen=True)
@@ -120,6 +129,7 @@ def update_user(session: Session, actor: Actor, user_id: int, *, villages: list[
         if len(password) < MIN_PASSWORD:
             raise LedgerError(f"密码至少 {MIN_PASSWORD} 位，请重新设置。", "password")
         user.password_hash = HASHER.hash(password)
+        user.failed_logins, user.locked_until = 0, None  # a new password unlocks the account
     session.add(user)
     after = _user_snapshot(user)
     if password is not None:
@@ -133,23 +143,60 @@ def users(session: Session, actor: Actor) -> list[User]:
     return list(session.exec(select(User).order_by(User.id)))
 
 
-def sign_in(session: Session, username: str, password: str) -> Actor | None:
-    """The person when name and password match an active account, else None (no hint which was wrong)."""
+def sign_in(session: Session, username: str, password: str, at: dt.datetime | None = None) -> Actor | None:
+    """The person when name and password match an active account, else None (no hint which was wrong).
+    Locked (with when to try again) while the account is locked after MAX_FAILURES wrong passwords."""
+    at = at or now()
     user = session.exec(select(User).where(User.username == (username or "").strip())).first()
     if user is None:
         HASHER.hash(password or "x")  # the same work either way, so timing does not tell names apart
         return None
+    until = locked_until(user, at)
+    if until is not None:
+        HASHER.hash(password or "x")
+        raise Locked(f"这个账号连续输错密码{MAX_FAILURES}次，已暂时锁定，请在{_clock(until)}以后再试；"
+                     "急用请找管理员重设密码。")
     try:
         HASHER.verify(user.password_hash, password or "")
     except (VerificationError, InvalidHashError):
+        _failed(session, user, at)
         return None
     if not user.active:
         return None
+    changed = bool(user.failed_logins or user.locked_until)
+    user.failed_logins, user.locked_until = 0, None
     if HASHER.check_needs_rehash(user.password_hash):
         user.password_hash = HASHER.hash(password)
+        changed = True
+    if changed:
         session.add(user)
         session.commit()
     return actor_of(user)
+
+
+def locked_until(user: User, at: dt.datetime | None = None) -> dt.datetime | None:
+    """When the account's lock ends, or None when it is not locked (at `at`, default now)."""
+    until = user.locked_until
+    if until is None:
+        return None
+    if until.tzinfo is None:  # SQLite gives the stored UTC time back without its zone
+        until = until.replace(tzinfo=dt.timezone.utc)
+    return until if until > (at or now()) else None
+
+
+def _failed(session: Session, user: User, at: dt.datetime) -> None:
+    user.failed_logins = (user.failed_logins or 0) + 1
+    if user.failed_logins >= MAX_FAILURES:
+        user.failed_logins, user.locked_until = 0, at + dt.timedelta(minutes=LOCK_MINUTES)
+        audit.record(session, None, "lock", "user", user.id,
+                     after={"锁定": f"连续输错密码{MAX_FAILURES}次，锁定到{_clock(user.locked_until)}"})
+    session.add(user)
+    session.commit()
+
+
+def _clock(moment: dt.datetime) -> str:
+    """Beijing time, as a cadre reads a clock."""
+    return moment.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%H:%M")
 
 
 def _admin_only(actor: Actor) -> None:

@@ -27,6 +27,8 @@ class User(SQLModel, table=True):
     villages: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     active: bool = Field(default=True)
     created_at: dt.datetime = Field(default_factory=now)
+    failed_logins: int = Field(default=0)                # wrong passwords in a row since the last sign-in
+    locked_until: dt.datetime | None = Field(default=None)  # after too many: no sign-in before this
 
 
 class Household(SQLModel, table=True):
