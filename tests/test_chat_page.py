@@ -95,3 +95,30 @@ def test_the_person_of_the_conversation_is_kept_for_the_next_question():
     texts = _shown(at)
     assert "低保对象门诊医疗救助年度限额是400元" in texts and "二（二）5." in texts
     assert len(at.session_state["chat_history"]) == 2
+
+
+def test_before_anything_is_asked_common_questions_are_buttons_and_one_tap_answers():
+    from assistant.understanding.suggested import suggested_questions
+    at = _chat()
+    offered = [b.label for b in at.button if (b.key or "").startswith("chat_suggested_")]
+    assert offered == suggested_questions("巴彦淖尔市") and len(offered) >= 3
+    _button(at, "chat_suggested_0").click().run()
+    assert not at.exception
+    (entry,) = at.session_state["chat_history"]
+    assert entry["q"] == offered[0] and entry["a"]["citations"]
+    assert "第九条" in _shown(at) and "7000" in _shown(at)
+    still = [b.label for b in at.button if (b.key or "").startswith("chat_suggested_")]
+    assert still == offered[1:]  # what is left to ask, one tap each, after the answer
+    at.chat_input[0].set_value("俺是低保户住院花了三万五能报多少").run()
+    assert not [b for b in at.button if (b.key or "").startswith("chat_suggested_")]  # the follow-up's turn
+
+
+def test_every_suggested_question_is_answered_from_a_clause_in_its_region():
+    from assistant.knowledge.catalog import policy_rows
+    from assistant.understanding.suggested import _questions, suggested_questions
+    regions = list(dict.fromkeys(row["region"] for row in policy_rows()))
+    assert set(_questions()) - {"default"} <= set(regions)
+    for region in regions:
+        for question in suggested_questions(region):
+            answer = ask(question, region=region)
+            assert answer["citations"] and not answer["follow_up"], (region, question, answer["answer"])

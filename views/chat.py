@@ -7,6 +7,7 @@ from assistant.errors import InputError
 from assistant.knowledge.catalog import policy_rows
 from assistant.understanding.answer import ask
 from assistant.understanding.conversation import case_for, paid_words, yuan_text
+from assistant.understanding.suggested import suggested_questions
 from views import common
 from views.result import show_tiers
 
@@ -78,6 +79,19 @@ def show_answer(number: int, entry: dict, last: bool) -> None:
             st.markdown(common.citations_html(answer["citations"]), unsafe_allow_html=True)
 
 
+def suggested(title: str, region: str, history: list) -> None:
+    """The common questions not asked yet, as buttons: at a kiosk there is no keyboard to hand."""
+    asked = {entry["q"] for entry in history}
+    questions = [(i, q) for i, q in enumerate(suggested_questions(region)) if q not in asked]
+    if not questions:
+        return
+    st.markdown(title)
+    with st.container(key="chat-suggested", gap="small"):
+        for i, question in questions:
+            st.button(question, key=f"chat_suggested_{i}", on_click=_ask, args=(question,),
+                      icon=":material/help:", width="stretch")
+
+
 common.follow_goto()
 st.subheader("问答", anchor=False)
 with st.container(key="sc-chat"):
@@ -87,12 +101,16 @@ with st.container(key="sc-chat"):
     ss.setdefault(REGION, regions[0])
     st.selectbox("参保地区", regions, key=REGION, on_change=_new_region)
     history = ss.setdefault(HISTORY, [])
+    if not history:
+        suggested("**常见问题**（点一下就能问）", ss[REGION], history)
     with st.container(key="chat-log"):
         for number, entry in enumerate(history):
             with st.chat_message("user"):
                 st.write(entry["q"])
             with st.chat_message("assistant"):
                 show_answer(number, entry, last=number == len(history) - 1)
+    if history and not (history[-1]["a"] or {}).get("follow_up"):  # (a follow-up's own choices come first)
+        suggested("**还可以问**", ss[REGION], history)
     asked = st.chat_input("请输入问题", key="chat_input")
     if asked:
         _ask(asked)

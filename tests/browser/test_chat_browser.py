@@ -42,3 +42,25 @@ def test_type_a_bill_tap_a_choice_see_the_result(open_app, viewport, kiosk):
     app.screenshot(f"{'kiosk' if kiosk else 'phone'}-chat-bill")
     app.act(app.page.locator(".st-key-chat_check button").first.click)
     app.page.wait_for_selector('[data-testid="stChatInput"]', state="detached")
+
+
+@pytest.mark.parametrize(("viewport", "kiosk"), [(PHONE, False), (DESKTOP, True)], ids=["phone", "kiosk"])
+def test_a_common_question_is_asked_with_one_tap(open_app, viewport, kiosk):
+    """No keyboard at the kiosk: the common questions are buttons, large enough to tap."""
+    from assistant.understanding.suggested import suggested_questions
+    app = open_app(viewport, path="chat", kiosk=kiosk)
+    app.page.wait_for_selector(".st-key-chat-suggested")
+    buttons = app.page.locator(".st-key-chat-suggested button")
+    assert [b.inner_text().strip().removeprefix("help").strip() for b in buttons.all()] == \
+        suggested_questions("巴彦淖尔市")
+    box = buttons.first.bounding_box()
+    assert box["height"] >= (56 if kiosk else 40) and box["width"] >= viewport["width"] * 0.6
+    app.screenshot(f"{'kiosk' if kiosk else 'phone'}-chat-suggested")
+    app.act(buttons.first.click)
+    app.page.wait_for_selector(".st-key-chat-msg-0")
+    assert "7000" in app.shown_text(".st-key-chat-msg-0") and "第九条" in app.shown_text(".st-key-chat-msg-0")
+    left = [b.inner_text().strip().removeprefix("help").strip()
+            for b in app.page.locator(".st-key-chat-suggested button").all()]
+    assert left == suggested_questions("巴彦淖尔市")[1:]  # the next question is one tap away too
+    app.assert_chinese_renders()
+    app.screenshot(f"{'kiosk' if kiosk else 'phone'}-chat-suggested-answered")
