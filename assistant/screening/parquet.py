@@ -79,8 +79,9 @@ def _uniform(file: pq.ParquetFile, group: int, schema: pa.Schema) -> dict:
             found[name] = None
         elif (stats.null_count == 0 and stats.has_min_max and stats.min == stats.max
               and getattr(stats, "is_min_value_exact", True) is not False
-              and getattr(stats, "is_max_value_exact", True) is not False):
-            found[name] = stats.min
+              and getattr(stats, "is_max_value_exact", True) is not False
+              and not (isinstance(stats.min, str) and len(stats.min.encode()) >= 64)):
+            found[name] = stats.min  # (a long text: some writers cut its statistics short, so it is decoded)
     return found
 
 
