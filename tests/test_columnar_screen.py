@@ -1,5 +1,4 @@
 """`screen` with the columnar engine (the default) gives the core's rows, member by member."""
-import pyarrow.parquet as pq
 import pytest
 
 from assistant.roster.members import Member
