@@ -51,6 +51,10 @@ def setup_form(ledger: Ledger) -> None:
                 st.rerun()
 
 
+WRONG_PASSWORD = ("登录名或密码不对，请重新输入。忘记密码请找管理员重设。"
+                  f"连续输错{auth.MAX_FAILURES}次，账号会锁定{auth.LOCK_MINUTES}分钟。")
+
+
 def login_form(ledger: Ledger) -> None:
     with st.container(key="ws-login"):
         st.subheader("村干部工作台 · 登录", anchor=False)
@@ -61,14 +65,13 @@ def login_form(ledger: Ledger) -> None:
             if st.form_submit_button("登录", type="primary"):
                 try:
                     with ledger.session() as session:
-                        actor = auth.sign_in(session, username, password)
+                        actor, failed = auth.sign_in(session, username, password), WRONG_PASSWORD
                 except auth.Locked as locked:
-                    actor, ss["ws_login_failed"] = None, locked.message
-                else:
-                    ss["ws_login_failed"] = "登录名或密码不对，请重新输入。忘记密码请找管理员重设。" \
-                        f"连续输错{auth.MAX_FAILURES}次，账号会锁定{auth.LOCK_MINUTES}分钟。"
+                    actor, failed = None, locked.message
                 ss.pop("ws_login_password", None)
-                if actor is not None:
+                if actor is None:
+                    ss["ws_login_failed"] = failed
+                else:
                     ss[ACTOR] = actor
                     ss.pop("ws_login_failed", None)
                 st.rerun()

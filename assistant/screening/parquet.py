@@ -104,9 +104,8 @@ def read_batches(source, rows: int = SLICE_ROWS):
     file = pq.ParquetFile(source, read_dictionary=text, pre_buffer=False, memory_map=True)
     schema = pa.schema([pa.field(f.name, pa.dictionary(pa.int32(), pa.string()), f.nullable) if f.name in text else f
                         for f in file.schema_arrow])
-    groups = range(file.metadata.num_row_groups)
     runs: list[tuple[list[int], dict]] = []  # consecutive row groups alike in what they need not decode
-    for group in groups:
+    for group in range(file.metadata.num_row_groups):
         uniform = _uniform(file, group, schema)
         if runs and runs[-1][1] == uniform:
             runs[-1][0].append(group)
@@ -115,10 +114,8 @@ def read_batches(source, rows: int = SLICE_ROWS):
     for run, uniform in runs:
         read = [name for name in schema.names if name not in uniform]
         filled = {name: _filled(value, schema.field(name).type, rows) for name, value in uniform.items()}
-        for batch in file.iter_batches(batch_size=rows, row_groups=run, columns=read):
-            n = batch.num_rows
-            arrays = [batch.column(name) if name not in uniform else
-                      (filled[name] if n <= rows else _filled(uniform[name], schema.field(name).type, n)).slice(0, n)
+        for batch in file.iter_batches(batch_size=rows, row_groups=run, columns=read):  # (never above `rows`)
+            arrays = [filled[name].slice(0, batch.num_rows) if name in uniform else batch.column(name)
                       for name in schema.names]
             yield pa.RecordBatch.from_arrays(arrays, schema=schema)
 
